@@ -1,0 +1,218 @@
+"""Reading a lesson file: safe YAML, positions for every node, and errors a teacher can act on.
+
+YAML is composed into nodes first (each node knows its line and column), then turned into
+plain data, then validated by pydantic. Every pydantic error is mapped back to the node it
+concerns, so the user sees `lesson.yaml:12:5: worksheet.exercises.2.answer: ...` for every
+problem in the file at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Problem
+from .model import Lesson
+
+Loc = tuple[Union[str, int], ...]
+
+
+class _LessonYamlLoader(yaml.SafeLoader):
+    """SafeLoader that also refuses duplicate keys, which PyYAML would silently overwrite."""
+
+    def __init__(self, stream: str, source: Path):
+        super().__init__(stream)
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                line, column = _position(key_node)
+                first = _position(seen[key])[0]
+                self.problems.append(
+                    Problem(self.source, line, column, str(key), "duplicate key", f"first given on line {first}")
+                )
+            seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse `path` safely; returns the data and its root node, or raises ContentError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
+    except UnicodeDecodeError as error:
+        raise ContentError([Problem(path, 1, 1, "", f"not UTF-8 text ({error.reason})", "save the file as UTF-8")]) from None
+    loader = _LessonYamlLoader(text, path)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = error.problem or str(error)
+        hint = f"{error.context} on line {error.context_mark.line + 1}" if error.context and error.context_mark else None
+        raise ContentError([Problem(path, line, column, "", f"YAML syntax: {message}", hint)]) from None
+    finally:
+        loader.dispose()
+    if loader.problems:
+        raise ContentError(loader.problems)
+    return data, root
+
+
+def load_lesson(path: str | Path) -> Lesson:
+    """Read, validate and check one lesson file; raise ContentError listing every problem."""
+    path = Path(path)
+    data, root = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError([Problem(path, 1, 1, "", "a lesson file must be a mapping of keys such as id, title, sections")])
+    try:
+        lesson = Lesson.model_validate(data)
+    except ValidationError as error:
+        raise ContentError([_problem(path, root, Lesson, item) for item in error.errors()]) from None
+    _check_figures(path, root, lesson)
+    return lesson
+
+
+def _check_figures(path: Path, root: yaml.Node | None, lesson: Lesson) -> None:
+    """Every figure must be an existing file inside the lesson's folder (after resolving links)."""
+    folder = path.resolve().parent
+    problems = []
+    for s_index, section in enumerate(lesson.sections):
+        for f_index, figure in enumerate(section.figures):
+            target = (folder / figure.src).resolve()
+            loc: Loc = ("sections", s_index, "figures", f_index, "src")
+            if not target.is_relative_to(folder):
+                message = "figure paths may not leave the lesson's folder"
+            elif not target.is_file():
+                message = f"no such file: {figure.src}"
+            else:
+                continue
+            node = _node_at(root, loc) or root
+            line, column = _position(node) if node is not None else (1, 1)
+            problems.append(Problem(path, line, column, _dotted(loc), message))
+    if problems:
+        raise ContentError(problems)
+
+
+def _problem(path: Path, root: yaml.Node | None, model: type[BaseModel], error: Any) -> Problem:
+    context = error.get("ctx") or {}
+    loc = _data_loc(root, tuple(error["loc"])) + tuple(context.get("at", ()))
+    kind = error["type"]
+    message, hint = error["msg"], context.get("hint")
+    node = _node_at(root, loc)
+    if kind == "extra_forbidden":
+        allowed = _field_names(model, tuple(error["loc"])[:-1])
+        message = f"unknown key '{loc[-1]}'"
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+        node = _node_at(root, loc, key=True)
+    elif kind == "missing":
+        message = f"missing required key '{loc[-1]}'"
+    elif kind == "union_tag_invalid":
+        types = _exercise_types()
+        message = f"unknown exercise type '{context.get('tag')}'"
+        close = difflib.get_close_matches(str(context.get("tag")), types, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"types: {', '.join(types)}"
+        node = _node_at(root, (*loc, "type")) or node
+    elif kind == "union_tag_not_found":
+        message, hint = "exercise has no 'type'", f"types: {', '.join(_exercise_types())}"
+    near = loc
+    while node is None and near:  # a missing key: point at the mapping that lacks it
+        near = near[:-1]
+        node = _node_at(root, near)
+    line, column = _position(node) if node is not None else (1, 1)
+    return Problem(path, line, column, _dotted(loc), message, hint)
+
+
+def _data_loc(root: yaml.Node | None, loc: Loc) -> Loc:
+    """Drop the union tags pydantic inserts into locations (`exercises.2.cloze.text`)."""
+    result: list[str | int] = []
+    node = root
+    for part in loc:
+        type_node = _child(node, "type")
+        if isinstance(type_node, yaml.ScalarNode) and type_node.value == part and _child(node, part) is None:
+            continue  # the discriminator tag, not a key of the file
+        result.append(part)
+        node = _child(node, part)
+    return tuple(result)
+
+
+def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == str(part):
+                return value_node
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]
+    return None
+
+
+def _node_at(root: yaml.Node | None, loc: Loc, key: bool = False) -> yaml.Node | None:
+    """The node at `loc`; with key=True the key node of the last step (for unknown keys)."""
+    node = root
+    for depth, part in enumerate(loc):
+        if key and depth == len(loc) - 1 and isinstance(node, yaml.MappingNode):
+            return next((k for k, _ in node.value if k.value == str(part)), None)
+        node = _child(node, part)
+        if node is None:
+            return None
+    return node
+
+
+def _dotted(loc: Loc) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _exercise_types() -> list[str]:
+    from .model import EXERCISE_TYPES
+
+    return list(EXERCISE_TYPES)
+
+
+def _field_names(model: Any, loc: Loc) -> list[str]:
+    """Field names of the model found at `loc`, for 'did you mean' hints."""
+    current: Any = model
+    for part in loc:
+        current = _step(current, part)
+        if current is None:
+            return []
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _step(annotation: Any, part: str | int) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            tagged = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)
+                      and typing.get_args(m.model_fields.get("type").annotation if "type" in m.model_fields else None) == (part,)]
+            if tagged:
+                return tagged[0]
+            if len(members) == 1:
+                annotation = members[0]
+                continue
+            return None
+        else:
+            break
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(str(part))
+        return field.annotation if field else None
+    if typing.get_origin(annotation) in (list, tuple) and isinstance(part, int):
+        return typing.get_args(annotation)[0]
+    return None

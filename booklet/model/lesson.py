@@ -1,0 +1,176 @@
+"""A lesson: what a teacher writes in one YAML file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from .base import ContentModel, Text, content_error
+from .exercises import Exercise, TableCompletion
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+
+FIGURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+class Figure(ContentModel):
+    """A picture from the lesson's own folder, with its caption."""
+
+    src: Text
+    """Path of a PNG, JPEG or SVG file, relative to the lesson file's folder."""
+    caption: Text
+    """Caption printed under the picture."""
+    width: int = Field(default=80, ge=20, le=100)
+    """Width as a percentage of the text column."""
+
+    @field_validator("src")
+    @classmethod
+    def _plain_relative_path(cls, src: str) -> str:
+        if problem := figure_path_problem(src):
+            raise content_error(problem, hint="put the picture beside the lesson file and give its name")
+        return src
+
+
+class Section(ContentModel):
+    """A titled part of the reading text."""
+
+    title: Text
+    """Section heading."""
+    text: Text
+    """Reading text: paragraphs, *emphasis*, **strong** and lists in Markdown; HTML is printed as text."""
+    figures: list[Figure] = []
+    """Pictures shown after the section's text."""
+
+
+class Term(ContentModel):
+    """A key term with its definition."""
+
+    term: Text
+    """The term as it is printed."""
+    definition: Text
+    """One or two sentences that define it."""
+
+
+class Person(ContentModel):
+    """A historical figure of the lesson."""
+
+    name: Text
+    """Name with initials, e.g. «Т. Рысқұлов»."""
+    years: str = ""
+    """Life years or years in office, e.g. «1894–1938»."""
+    role: Text
+    """What the person did that matters for the lesson."""
+
+
+class Event(ContentModel):
+    """One line of the lesson's timeline."""
+
+    date: Text
+    """When, as it should be printed, e.g. «1930 ж. 28 сәуір»."""
+    event: Text
+    """What happened."""
+
+
+class SummaryTable(ContentModel):
+    """A table that summarises part of the lesson; worksheets can blank out its cells."""
+
+    id: Slug
+    """Short name that table-completion exercises use to refer to this table."""
+    title: Text
+    """Caption printed above the table."""
+    columns: list[Text] = Field(min_length=2)
+    """Column headings."""
+    rows: list[list[Text]] = Field(min_length=1)
+    """Rows of cells, each with as many cells as there are columns."""
+
+    @model_validator(mode="after")
+    def _rows_fit_columns(self) -> SummaryTable:
+        for index, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise content_error(
+                    f"row {index + 1} has {len(row)} cells but the table has {len(self.columns)} columns",
+                    at=("rows", index),
+                    hint="give every row one cell per column",
+                )
+        return self
+
+
+class Worksheet(ContentModel):
+    """The fill-in worksheet of the lesson; its answer key is made from the same exercises."""
+
+    title: str = ""
+    """Heading of the worksheet; the lesson title when empty."""
+    exercises: list[Exercise] = Field(min_length=1)
+    """Exercises in the order they are printed; each has a `type`."""
+
+
+class Lesson(ContentModel):
+    """One lesson: reading text, reference material and a worksheet."""
+
+    id: Slug
+    """Short name used for output files, e.g. `turksib` gives `turksib-worksheet.pdf`."""
+    title: Text
+    """Lesson title, printed on every page's header."""
+    subject: Text
+    """School subject, e.g. «Қазақстан тарихы»."""
+    grade: int = Field(ge=1, le=12)
+    """School year (сынып) the lesson is for."""
+    author: Text
+    """Author line, also written into the PDF's metadata."""
+    language: Literal["kk"] = "kk"
+    """Language of the content; Kazakh for now."""
+    date: dt.date | None = None
+    """Date written into the PDF's metadata; output never depends on the clock."""
+    objectives: list[Text] = []
+    """Learning objectives (оқу мақсаттары)."""
+    sections: list[Section] = Field(min_length=1)
+    """The reading text, in titled sections."""
+    terms: list[Term] = []
+    """Key terms with definitions."""
+    people: list[Person] = []
+    """Historical figures with their roles."""
+    timeline: list[Event] = []
+    """Dated events, in order."""
+    tables: list[SummaryTable] = []
+    """Summary tables, printed in the handout and on the tables sheet."""
+    worksheet: Worksheet
+    """The worksheet and, from it, the answer key."""
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Lesson:
+        ids = [table.id for table in self.tables]
+        for index, table in enumerate(self.tables):
+            if table.id in ids[:index]:
+                raise content_error(f"table id '{table.id}' is used twice", at=("tables", index, "id"))
+        tables = {table.id: table for table in self.tables}
+        for index, exercise in enumerate(self.worksheet.exercises):
+            if isinstance(exercise, TableCompletion):
+                where = ("worksheet", "exercises", index)
+                table = tables.get(exercise.table)
+                if table is None:
+                    known = ", ".join(ids) or "none"
+                    raise content_error(
+                        f"no summary table has id '{exercise.table}'", at=(*where, "table"), hint=f"tables: {known}"
+                    )
+                exercise.check_blanks(table, where)
+        return self
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [figure for section in self.sections for figure in section.figures]
+
+
+def figure_path_problem(src: str) -> str | None:
+    """Why `src` may not be used as a figure path, or None when it is a plain relative path."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
+        return "figures must be files in the lesson's folder, not URLs"
+    if src.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", src):
+        return "figure paths must be relative to the lesson's folder"
+    if ".." in re.split(r"[\\/]", src):
+        return "figure paths may not leave the lesson's folder ('..')"
+    if not src.lower().endswith(FIGURE_SUFFIXES):
+        return "figures must be PNG, JPEG or SVG files"
+    return None
