@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import BookletError, ContentError
 from .labels import labels_for
 from .loader import load_lesson
+from .model import Lesson
 from .output import prepare_folder, write_atomically
 from .printouts import KINDS, html_for
 from .render import Rendered, Renderer, default_renderer
@@ -33,33 +35,63 @@ class Printout:
 
 
 def build(
-    lesson_path: str | Path,
+    lessons: str | Path | Iterable[str | Path],
     out_dir: str | Path,
     only: Iterable[str] = KINDS,
     renderer: Renderer | None = None,
 ) -> list[Printout]:
-    """Build the printouts `only` names (default: all) of one lesson into `out_dir`."""
-    lesson_path = Path(lesson_path)
+    """Build the printouts `only` names (default: all) of one or more lessons into `out_dir`.
+
+    Every lesson is loaded before anything is rendered, so one run reports the problems of
+    all files; everything is rendered before anything is written.
+    """
+    paths = [Path(lessons)] if isinstance(lessons, (str, Path)) else [Path(p) for p in lessons]
     kinds = [kind for kind in KINDS if kind in set(only)]
-    lesson = load_lesson(lesson_path)
-    labels = labels_for(lesson.language)
+    loaded = _load_all(paths)
     renderer = renderer or default_renderer()
-    sheet = derive_sheet(lesson, labels) if {"worksheet", "key"} & set(kinds) else None
-    folder = lesson_path.resolve().parent
-    rendered: dict[str, Rendered] = {}
-    for kind in kinds:
-        name = f"{lesson.id}-{kind}.pdf"
-        rendered[kind] = renderer.render(html_for(kind, lesson, labels, sheet), folder, name)
-    if sheet is not None and "worksheet" in rendered and "key" in rendered:
-        check_pagination(sheet, rendered["worksheet"], rendered["key"])
+    pending: list[tuple[str, str, Rendered]] = []
+    for path, lesson in loaded:
+        for kind, result in render_lesson(lesson, path.resolve().parent, kinds, renderer).items():
+            pending.append((kind, f"{lesson.id}-{kind}.pdf", result))
     out = Path(out_dir)
     prepare_folder(out)
     written = []
-    for kind, result in rendered.items():
-        path = out / f"{lesson.id}-{kind}.pdf"
-        write_atomically(path, result.pdf)
-        written.append(Printout(kind, path, result.pages, len(result.pdf)))
+    for kind, name, result in pending:
+        write_atomically(out / name, result.pdf)
+        written.append(Printout(kind, out / name, result.pages, len(result.pdf)))
     return written
+
+
+def _load_all(paths: list[Path]) -> list[tuple[Path, Lesson]]:
+    loaded, problems = [], []
+    for path in paths:
+        try:
+            loaded.append((path, load_lesson(path)))
+        except ContentError as error:
+            problems += error.problems
+    if problems:
+        raise ContentError(problems)
+    first: dict[str, Path] = {}
+    for path, lesson in loaded:
+        if lesson.id in first:
+            raise BookletError(f"{path}: lesson id '{lesson.id}' is also used by {first[lesson.id]}; "
+                               "their PDFs would overwrite each other")
+        first[lesson.id] = path
+    return loaded
+
+
+def render_lesson(lesson: Lesson, folder: Path, kinds: Iterable[str], renderer: Renderer) -> dict[str, Rendered]:
+    """Render the printouts `kinds` of `lesson`, checked, in memory; `folder` holds its figures."""
+    labels = labels_for(lesson.language)
+    kinds = list(kinds)
+    sheet = derive_sheet(lesson, labels) if {"worksheet", "key"} & set(kinds) else None
+    rendered = {
+        kind: renderer.render(html_for(kind, lesson, labels, sheet), folder, f"{lesson.id}-{kind}.pdf")
+        for kind in kinds
+    }
+    if sheet is not None and "worksheet" in rendered and "key" in rendered:
+        check_pagination(sheet, rendered["worksheet"], rendered["key"])
+    return rendered
 
 
 def check_pagination(sheet: Sheet, worksheet: Rendered, key: Rendered) -> None:

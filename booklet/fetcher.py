@@ -22,9 +22,15 @@ class LessonFetcher(URLFetcher):
     def __init__(self, roots: list[Path]):
         super().__init__(fail_on_errors=True, allowed_protocols={"file"})
         self.roots = [root.resolve() for root in roots]
+        self.refused: list[ResourceError] = []
+        """Every refusal, kept because WeasyPrint swallows some (an SVG's images) and draws on."""
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
-        path = self.allowed_path(url)
+        try:
+            path = self.allowed_path(url)
+        except ResourceError as error:
+            self.refused.append(error)
+            raise
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": _media_type(path)})
 
     def allowed_path(self, url: str) -> Path:

@@ -10,5 +10,8 @@ _RANK.update({letter.lower(): rank for letter, rank in list(_RANK.items())})
 
 
 def sort_key(text: str) -> tuple[tuple[int, int], ...]:
-    """Key that orders words as a Kazakh dictionary does; letters outside the alphabet sort after it."""
-    return tuple((0, _RANK[ch]) if ch in _RANK else (1, ord(ch.lower())) for ch in text)
+    """Key that orders words as a Kazakh dictionary does: digits first, then the Kazakh
+    letters in alphabet order, then anything else (Latin, punctuation) by code point."""
+    return tuple(
+        (1, _RANK[ch]) if ch in _RANK else (0, ord(ch)) if ch.isdigit() else (2, ord(ch.lower())) for ch in text
+    )

@@ -66,6 +66,8 @@ class Renderer:
             except FatalURLFetchingError as error:
                 cause = error.__cause__
                 raise (cause if isinstance(cause, BookletError) else ResourceError(str(error))) from None
+        if fetcher.refused:
+            raise fetcher.refused[0]
         check_fonts(document, warnings, what)
         return Rendered(document, pdf, tuple(warnings))
 

@@ -1,0 +1,93 @@
+"""Shared fixtures: lessons are rendered once per test session, then read back as PDFs."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from booklet import Renderer, load_lesson, sample_lesson
+from booklet.build import render_lesson
+from booklet.labels import labels_for
+from booklet.printouts import KINDS
+from booklet.worksheet import Sheet, derive_sheet
+
+FIXTURES = Path(__file__).parent / "fixtures"
+EVERY_KIND = FIXTURES / "every-kind" / "lesson.yaml"
+ANSWER_FONT = "Booklet-Answer"
+
+
+def squash(text: str) -> str:
+    """Text without any white space, so line breaks inside a phrase do not matter."""
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass
+class PdfText:
+    """What a reader of the PDF sees: each page's text, and the answers (answer font only)."""
+
+    data: bytes
+
+    def __post_init__(self) -> None:
+        with pdfplumber.open(io.BytesIO(self.data)) as pdf:
+            self.pages = [page.extract_text() or "" for page in pdf.pages]
+            self.answers = ["".join(c["text"] for c in page.chars if ANSWER_FONT in c["fontname"]) for page in pdf.pages]
+            self.fonts = sorted({c["fontname"].split("+", 1)[-1] for page in pdf.pages for c in page.chars})
+            self.metadata = dict(pdf.metadata)
+
+    def page_of(self, fragment: str) -> int:
+        """The first page whose text holds `fragment` (white space ignored)."""
+        wanted = squash(fragment)
+        for number, text in enumerate(self.pages):
+            if wanted in squash(text):
+                return number
+        raise AssertionError(f"{fragment!r} is on no page")
+
+
+@dataclass
+class Built:
+    sheet: Sheet
+    rendered: dict
+    text: dict[str, PdfText]
+
+
+@pytest.fixture(scope="session")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+def _build(path: Path, renderer: Renderer) -> Built:
+    lesson = load_lesson(path)
+    rendered = render_lesson(lesson, path.parent, KINDS, renderer)
+    return Built(
+        sheet=derive_sheet(lesson, labels_for(lesson.language)),
+        rendered=rendered,
+        text={kind: PdfText(result.pdf) for kind, result in rendered.items()},
+    )
+
+
+@pytest.fixture(scope="session")
+def every_kind(renderer: Renderer) -> Built:
+    return _build(EVERY_KIND, renderer)
+
+
+@pytest.fixture(scope="session")
+def sample(renderer: Renderer) -> Built:
+    return _build(sample_lesson(), renderer)
+
+
+@pytest.fixture(params=["every_kind", "sample"])
+def built(request: pytest.FixtureRequest) -> Built:
+    """Each test that takes `built` runs on the small fixture and on the bundled sample lesson."""
+    return request.getfixturevalue(request.param)
+
+
+def write_lesson(folder: Path, text: str, name: str = "lesson.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,80 @@
+"""The command line, run in-process: summaries, exit codes, and nothing lost on failure."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+
+from booklet.cli import main
+
+from .conftest import EVERY_KIND
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def copy_fixture(tmp_path):
+    folder = tmp_path / "lesson"
+    shutil.copytree(EVERY_KIND.parent, folder)
+    return folder / "lesson.yaml"
+
+
+def test_build_writes_the_named_pdfs_and_one_summary_line(tmp_path):
+    result = run("build", str(EVERY_KIND), "-o", str(tmp_path), "--only", "worksheet,key")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["every-kind-key.pdf", "every-kind-worksheet.pdf"]
+    assert result.output.count("\n") == 1
+    assert result.output.startswith(f"wrote 2 PDFs (") and "every-kind-worksheet.pdf, every-kind-key.pdf" in result.output
+
+
+def test_bad_lesson_exits_2_with_positions_and_no_traceback(tmp_path):
+    lesson = copy_fixture(tmp_path)
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("grade: 9", "grade: 0"), encoding="utf-8")
+    result = run("check", str(lesson))
+    assert result.exit_code == 2
+    assert f"{lesson}:" in result.output and ": grade: Input should be greater than or equal to 1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_failed_build_keeps_the_last_good_pdfs(tmp_path):
+    lesson, out = copy_fixture(tmp_path), tmp_path / "out"
+    assert run("build", str(lesson), "-o", str(out)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    # Valid YAML, but the key would need a character no bundled font has: fails while rendering.
+    text = lesson.read_text(encoding="utf-8").replace("Құрылыс бастығы болды", "Құрылыс бастығы → болды")
+    lesson.write_text(text.replace("answer: Құрылыс бастығы В. С. Шатов болды.", "answer: Бастығы → Шатов."), encoding="utf-8")
+    result = run("build", str(lesson), "-o", str(out))
+    assert result.exit_code == 2 and "U+2192" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_check_accepts_good_lessons():
+    result = run("check", str(EVERY_KIND))
+    assert result.exit_code == 0 and result.output == "1 lesson file OK\n"
+
+
+def test_unknown_printout_kind_is_a_usage_error():
+    result = run("build", "--only", "handout,exam")
+    assert result.exit_code == 2 and "choose from handout,tables,worksheet,key" in result.output
+
+
+def test_schema_describes_every_field():
+    result = run("schema")
+    schema = json.loads(result.output)
+    assert schema["title"] == "booklet lesson" and schema["additionalProperties"] is False
+    models = {"Lesson": schema, **schema["$defs"]}
+    for name, model in models.items():
+        for field, spec in model.get("properties", {}).items():
+            assert spec.get("description"), f"{name}.{field} has no description"
+    assert set(schema["$defs"]["Worksheet"]["properties"]["exercises"]["items"]["discriminator"]["mapping"]) == {
+        "cloze", "matching", "multiple_choice", "true_false", "ordering", "short_answer", "table_completion", "categorize"
+    }
+
+
+def test_help_everywhere():
+    for command in ([], ["build"], ["check"], ["schema"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output

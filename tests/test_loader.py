@@ -1,0 +1,142 @@
+"""Every loader error names the right line and column, all problems of a file at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from booklet import ContentError, load_lesson
+
+from .conftest import EVERY_KIND, write_lesson
+
+GOOD = EVERY_KIND.read_text(encoding="utf-8")
+
+
+def problems_of(tmp_path, text: str) -> list[str]:
+    path = write_lesson(tmp_path, text)
+    with pytest.raises(ContentError) as caught:
+        load_lesson(path)
+    return [str(problem).replace(f"{path}:", "") for problem in caught.value.problems]
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(number for number, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+def test_good_lesson_loads():
+    lesson = load_lesson(EVERY_KIND)
+    assert lesson.id == "every-kind"
+    assert len(lesson.worksheet.exercises) == 8
+
+
+def test_misspelt_key_names_the_nearest_valid_one(tmp_path):
+    text = GOOD.replace("subject:", "subjct:")
+    assert problems_of(tmp_path, text) == [
+        f"{line_of(text, 'id:')}:1: subject: missing required key 'subject'",
+        f"{line_of(text, 'subjct')}:1: subjct: unknown key 'subjct' (did you mean 'subject'?)",
+    ]
+
+
+def test_misspelt_nested_key_in_an_exercise(tmp_path):
+    text = GOOD.replace("      word_bank: true", "      wordbank: true")
+    [problem] = problems_of(tmp_path, text)
+    assert problem == f"{line_of(text, 'wordbank')}:7: worksheet.exercises.0.wordbank: unknown key 'wordbank' (did you mean 'word_bank'?)"
+
+
+def test_wrong_type_points_at_the_value(tmp_path):
+    text = GOOD.replace("grade: 9", "grade: тоғыз")
+    [problem] = problems_of(tmp_path, text)
+    assert problem.startswith(f"{line_of(text, 'grade:')}:8: grade: Input should be a valid integer")
+
+
+def test_yaml_syntax_error_has_line_and_column(tmp_path):
+    text = GOOD.replace("title: Түрксіб темір жолы", "title: [Түрксіб темір жолы")
+    [problem] = problems_of(tmp_path, text)
+    assert problem.startswith("4:") and "YAML syntax" in problem
+
+
+def test_duplicate_key_is_an_error(tmp_path):
+    text = GOOD.replace("grade: 9", "grade: 9\ngrade: 10")
+    [problem] = problems_of(tmp_path, text)
+    assert problem == f"{line_of(text, 'grade: 10')}:1: grade: duplicate key (first given on line {line_of(text, 'grade: 9')})"
+
+
+def test_unknown_exercise_type_suggests_the_right_one(tmp_path):
+    text = GOOD.replace("type: multiple_choice", "type: multiple_choise")
+    [problem] = problems_of(tmp_path, text)
+    assert problem == (
+        f"{line_of(text, 'multiple_choise')}:13: worksheet.exercises.2: "
+        "unknown exercise type 'multiple_choise' (did you mean 'multiple_choice'?)"
+    )
+
+
+def test_choice_answer_must_be_an_option(tmp_path):
+    text = GOOD.replace("answer: 200 млн сом", "answer: 250 млн сом")
+    [problem] = problems_of(tmp_path, text)
+    assert problem.startswith(f"{line_of(text, '250 млн')}:19: worksheet.exercises.2.questions.0.answer: answer '250 млн сом'")
+
+
+def test_cloze_without_blanks(tmp_path):
+    text = GOOD.replace("[[1927]]", "1927").replace("[[Айнабұлақ|Айнабұлақ станциясы]]", "Айнабұлақ").replace("[[Шатов]]", "Шатов")
+    [problem] = problems_of(tmp_path, text)
+    assert problem == f"{line_of(text, 'text: >-')}:13: worksheet.exercises.0.text: the text has no blank (mark each blank as [[answer]])"
+
+
+def test_table_blank_outside_the_table(tmp_path):
+    text = GOOD.replace("blanks: [[1, 2], [4, 2]]", "blanks: [[1, 2], [9, 2]]")
+    [problem] = problems_of(tmp_path, text)
+    assert problem == (
+        f"{line_of(text, 'blanks: [[1, 2], [9, 2]]')}:24: worksheet.exercises.6.blanks.1: "
+        "cell [9, 2] is outside table 'turksib' (rows 1–4, columns 1–2)"
+    )
+
+
+def test_table_reference_must_exist(tmp_path):
+    text = GOOD.replace("table: turksib", "table: turksb")
+    [problem] = problems_of(tmp_path, text)
+    assert problem == f"{line_of(text, 'table: turksb')}:14: worksheet.exercises.6.table: no summary table has id 'turksb' (tables: turksib)"
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
+    text = GOOD.replace("grade: 9", "grade: 99").replace("author:", "autor:").replace("answer: true}", "answer: maybe}")
+    found = problems_of(tmp_path, text)
+    assert len(found) == 4  # grade, missing author, unknown autor, true/false answer
+    assert [int(p.split(":")[0]) for p in found] == sorted(int(p.split(":")[0]) for p in found)
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("../../etc/passwd", "figure paths may not leave the lesson's folder ('..')"),
+        ("file:///etc/passwd", "figures must be files in the lesson's folder, not URLs"),
+        ("http://example.com/map.png", "figures must be files in the lesson's folder, not URLs"),
+        ("/etc/passwd", "figure paths must be relative to the lesson's folder"),
+        ("figures/missing.svg", "no such file: figures/missing.svg"),
+    ],
+)
+def test_bad_figure_paths_are_refused_before_anything_is_read(tmp_path, src, message):
+    text = GOOD.replace("src: figures/bars.svg", f"src: {src}")
+    [problem] = problems_of(tmp_path, text)
+    assert problem.startswith(f"{line_of(text, 'src:')}:14: sections.0.figures.0.src: {message}")
+
+
+def test_figure_behind_a_symlink_out_of_the_folder_is_refused(tmp_path):
+    outside = tmp_path / "outside.svg"
+    outside.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (tmp_path / "lesson" / "figures").mkdir(parents=True)
+    (tmp_path / "lesson" / "figures" / "bars.svg").symlink_to(outside)
+    [problem] = problems_of(tmp_path / "lesson", GOOD)
+    assert "figure paths may not leave the lesson's folder" in problem
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    text = GOOD.replace("title: Түрксіб темір жолы", "title: !!python/object/apply:os.system ['echo pwned']")
+    [problem] = problems_of(tmp_path, text)
+    assert "YAML syntax" in problem and "python/object/apply" in problem
+
+
+def test_not_a_mapping_and_not_utf8(tmp_path):
+    assert problems_of(tmp_path, "- just\n- a list\n") == ["1:1: a lesson file must be a mapping of keys such as id, title, sections"]
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("title: Қазақ".encode("utf-8")[:-1] + b"\xff")
+    with pytest.raises(ContentError, match="not UTF-8"):
+        load_lesson(path)

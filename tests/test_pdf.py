@@ -1,0 +1,100 @@
+"""The PDFs themselves: fonts, Kazakh letters, metadata, bookmarks, determinism, escaping."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+import pytest
+
+from booklet import build, load_lesson
+from booklet.build import render_lesson
+from booklet.fontcheck import FontError
+from booklet.kazakh import ALPHABET
+
+from .conftest import EVERY_KIND, PdfText, squash, write_lesson
+
+GOOD = EVERY_KIND.read_text(encoding="utf-8")
+BUNDLED_FAMILIES = {"Booklet-Serif", "Booklet-Sans", "Booklet-Answer"}
+
+
+def test_only_bundled_fonts_are_embedded(built):
+    for kind, text in built.text.items():
+        families = {name.split("-Bold")[0].split("-Italic")[0] for name in text.fonts}
+        assert families <= BUNDLED_FAMILIES, kind
+    key_fonts = pypdf.PdfReader(io.BytesIO(built.rendered["key"].pdf))
+    for page in key_fonts.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor, "every font is embedded"
+
+
+def _render_one(tmp_path, renderer, text: str, kind: str = "handout"):
+    path = write_lesson(tmp_path, text)
+    (tmp_path / "figures").mkdir(exist_ok=True)
+    (tmp_path / "figures" / "bars.svg").write_bytes((EVERY_KIND.parent / "figures" / "bars.svg").read_bytes())
+    return render_lesson(load_lesson(path), tmp_path, [kind], renderer)[kind]
+
+
+def test_all_42_kazakh_letters_round_trip(tmp_path, renderer):
+    alphabet = " ".join(ALPHABET) + "\n\n" + " ".join(ALPHABET.lower())
+    text = GOOD.replace("Ірі машиналы өндірісті құру.", "Әліпби " + ALPHABET + " " + ALPHABET.lower())
+    pdf = PdfText(_render_one(tmp_path, renderer, text).pdf)
+    whole = squash("".join(pdf.pages))
+    assert len(ALPHABET) == 42
+    assert ALPHABET in whole and ALPHABET.lower() in whole, alphabet
+
+
+def test_a_character_no_bundled_font_has_fails_the_build_naming_it(tmp_path, renderer):
+    text = GOOD.replace("Ірі машиналы өндірісті құру.", "Ірі машиналы өндірісті құру → 中.")
+    with pytest.raises(FontError) as caught:
+        _render_one(tmp_path, renderer, text)
+    assert "«→» (U+2192)" in str(caught.value) and "«中» (U+4E2D)" in str(caught.value)
+
+
+def test_template_syntax_and_html_in_content_print_literally(tmp_path, renderer):
+    text = GOOD.replace("Ірі машиналы өндірісті құру.", "'{{ 7*7 }} <script>alert(1)</script> {% if 1 %}x{% endif %}'")
+    pdf = PdfText(_render_one(tmp_path, renderer, text).pdf)
+    whole = "".join(pdf.pages)
+    assert "{{ 7*7 }}" in whole and "<script>alert(1)</script>" in whole and "{% if 1 %}x{% endif %}" in whole
+    assert "49" not in whole
+
+
+def test_metadata_and_bookmarks(every_kind):
+    reader = pypdf.PdfReader(io.BytesIO(every_kind.rendered["worksheet"].pdf))
+    assert reader.metadata.title == "Түрксіб темір жолы – Жұмыс парағы"
+    assert reader.metadata.author == "booklet сынақ сабағы"
+    assert reader.trailer["/Root"]["/Lang"] == "kk"
+    assert reader.metadata.creation_date.date().isoformat() == "2026-09-01"
+    def flat(items):
+        for item in items:
+            yield from flat(item) if isinstance(item, list) else [item.title]
+
+    titles = list(flat(reader.outline))
+    assert titles[0] == "Түрксіб темір жолы" and "1-тапсырма" in titles and "8-тапсырма" in titles
+
+
+def test_same_input_gives_the_same_bytes(tmp_path, every_kind):
+    first = build(EVERY_KIND, tmp_path / "a")
+    second = build(EVERY_KIND, tmp_path / "b")
+    for one, two in zip(first, second):
+        assert one.path.read_bytes() == two.path.read_bytes(), one.kind
+    assert first[3].path.read_bytes() == every_kind.rendered["key"].pdf
+
+
+def test_pages_are_a4(every_kind):
+    reader = pypdf.PdfReader(io.BytesIO(every_kind.rendered["handout"].pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+
+
+def test_handout_holds_every_part_of_the_lesson(every_kind):
+    text = squash("".join(every_kind.text["handout"].pages))
+    for part in ["Оқумақсаттары", "Негізгіұғымдар", "Индустрияландыру", "Тарихитұлғалар", "Хронология",
+                 "Түрксібқұрылысы", "Сурет1.", "19,8%"]:
+        assert part in text
+    assert squash("".join(every_kind.text["tables"].pages)).count("Түрксібқұрылысы") == 1
+
+
+def test_render_emits_no_warnings(built):
+    assert all(result.warnings == () for result in built.rendered.values())

@@ -1,0 +1,105 @@
+"""The README stays true: its field reference, its YAML examples and its set-up commands.
+
+Teachers' helpers copy from the README, so an example that no longer validates is a bug.
+These tests only parse and validate; nothing is rendered.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+from pydantic import TypeAdapter
+
+from booklet import load_lesson
+from booklet.model import EXERCISE_TYPES, Exercise, Lesson, Section
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+SETUP_COMMANDS = (
+    "apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 && python3 -m pip install . && booklet build",
+    'apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 && python3 -m pip install ".[test]" && python3 -m pytest',
+)
+
+
+def _schema_reference() -> ModuleType:
+    """scripts/ is not a package; load the script the way `python3 scripts/...` would."""
+    spec = importlib.util.spec_from_file_location("schema_reference", ROOT / "scripts" / "schema_reference.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _code_blocks(language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", README, flags=re.MULTILINE | re.DOTALL)
+
+
+def _yaml_blocks() -> list[tuple[str, object]]:
+    return [(block, yaml.safe_load(block)) for block in _code_blocks("yaml")]
+
+
+def _is_lesson(data: object) -> bool:
+    return isinstance(data, dict) and "id" in data and "worksheet" in data
+
+
+def _is_list_of(data: object, *keys: str) -> bool:
+    return isinstance(data, list) and bool(data) and all(isinstance(i, dict) and set(keys) <= set(i) for i in data)
+
+
+def _example_lesson() -> tuple[str, dict]:
+    lessons = [(block, data) for block, data in _yaml_blocks() if _is_lesson(data)]
+    assert len(lessons) == 1, "the README should have exactly one complete example lesson"
+    return lessons[0]
+
+
+EXERCISE_SNIPPETS = [data for _, data in _yaml_blocks() if _is_list_of(data, "type")]
+
+
+def test_reference_matches_the_model():
+    script = _schema_reference()
+    assert script.between_markers(README) == script.reference(), (
+        "README.md's lesson file reference is out of date: run `python3 scripts/schema_reference.py --write`"
+    )
+
+
+def test_every_yaml_block_is_a_lesson_an_exercise_or_a_section():
+    for block, data in _yaml_blocks():
+        known = _is_lesson(data) or _is_list_of(data, "type") or _is_list_of(data, "title", "text")
+        assert known, f"this README YAML block is not checked by any test:\n{block}"
+
+
+def test_example_lesson_loads(tmp_path):
+    block, _ = _example_lesson()
+    path = tmp_path / "lesson.yaml"
+    path.write_text(block, encoding="utf-8")
+    assert isinstance(load_lesson(path), Lesson)
+
+
+def test_one_snippet_per_exercise_kind():
+    kinds = [exercise["type"] for snippet in EXERCISE_SNIPPETS for exercise in snippet]
+    assert sorted(kinds) == sorted(EXERCISE_TYPES)
+
+
+@pytest.mark.parametrize("snippet", EXERCISE_SNIPPETS, ids=lambda snippet: snippet[0]["type"])
+def test_exercise_snippet_validates_in_the_example_lesson(snippet):
+    TypeAdapter(list[Exercise]).validate_python(snippet)
+    lesson = _example_lesson()[1]
+    Lesson.model_validate({**lesson, "worksheet": {"exercises": snippet}})  # table ids must resolve too
+
+
+def test_section_snippets_validate():
+    sections = [data for _, data in _yaml_blocks() if _is_list_of(data, "title", "text")]
+    assert sections
+    for data in sections:
+        TypeAdapter(list[Section]).validate_python(data)
+
+
+@pytest.mark.parametrize("command", SETUP_COMMANDS, ids=["build", "test"])
+def test_setup_command_appears_verbatim(command):
+    lines = [line for block in _code_blocks("sh") for line in block.splitlines()]
+    assert command in lines, f"README.md must give this set-up command in a ```sh block, exactly:\n{command}"

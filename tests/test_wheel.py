@@ -1,0 +1,52 @@
+"""A real wheel carries templates, fonts and the sample lesson, and renders from anywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    pytest.importorskip("hatchling", reason="building the wheel needs hatchling (pip install '.[test]')")
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+    )
+    [built] = out.glob("booklet-*.whl")
+    return built
+
+
+def test_wheel_carries_templates_fonts_and_the_sample(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in [
+        "booklet/templates/worksheet.html",
+        "booklet/templates/booklet.css",
+        "booklet/templates/exercises/cloze.html",
+        "booklet/fonts/PTSerif-Regular.ttf",
+        "booklet/fonts/PTSansNarrow-Bold.ttf",
+        "booklet/fonts/OFL-PTSerif.txt",
+        "booklet/content/sample/lesson.yaml",
+        "booklet/locales/kk.yaml",
+    ]:
+        assert needed in names
+
+
+def test_installed_wheel_builds_the_sample_from_a_temporary_directory(wheel, tmp_path):
+    site, work = tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)], check=True)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    code = "import booklet, sys; print(booklet.__file__); from booklet.cli import main; sys.argv = ['booklet', 'build', '--only', 'worksheet']; main()"
+    result = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(str(site))
+    assert (work / "out" / "industrialisation-worksheet.pdf").stat().st_size > 10_000
