@@ -174,7 +174,8 @@ def _node_at(root: yaml.Node | None, loc: Loc, key: bool = False) -> yaml.Node |
 
 
 def _dotted(loc: Loc) -> str:
-    return ".".join(str(part) for part in loc)
+    """`worksheet.exercises.3.answer`: list positions count from 1, like the printed numbers."""
+    return ".".join(str(part + 1) if isinstance(part, int) else part for part in loc)
 
 
 def _exercise_types() -> list[str]:

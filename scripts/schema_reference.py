@@ -96,7 +96,7 @@ def type_name(annotation: object, metadata: typing.Sequence[object] = ()) -> str
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is list:
         inner = type_name(args[0])
-        inner = "lists of" + inner[len("list of"):] if inner.startswith("list of") else inner
+        inner = inner.replace("list of", "lists of", 1)
         return f"list of {inner}{_count(metadata)}"
     if origin is tuple:
         return "[" + ", ".join(type_name(arg) for arg in args) + "]"

@@ -39,7 +39,7 @@ def test_misspelt_key_names_the_nearest_valid_one(tmp_path):
 def test_misspelt_nested_key_in_an_exercise(tmp_path):
     text = GOOD.replace("      word_bank: true", "      wordbank: true")
     [problem] = problems_of(tmp_path, text)
-    assert problem == f"{line_of(text, 'wordbank')}:7: worksheet.exercises.0.wordbank: unknown key 'wordbank' (did you mean 'word_bank'?)"
+    assert problem == f"{line_of(text, 'wordbank')}:7: worksheet.exercises.1.wordbank: unknown key 'wordbank' (did you mean 'word_bank'?)"
 
 
 def test_wrong_type_points_at_the_value(tmp_path):
@@ -64,7 +64,7 @@ def test_unknown_exercise_type_suggests_the_right_one(tmp_path):
     text = GOOD.replace("type: multiple_choice", "type: multiple_choise")
     [problem] = problems_of(tmp_path, text)
     assert problem == (
-        f"{line_of(text, 'multiple_choise')}:13: worksheet.exercises.2: "
+        f"{line_of(text, 'multiple_choise')}:13: worksheet.exercises.3: "
         "unknown exercise type 'multiple_choise' (did you mean 'multiple_choice'?)"
     )
 
@@ -72,20 +72,20 @@ def test_unknown_exercise_type_suggests_the_right_one(tmp_path):
 def test_choice_answer_must_be_an_option(tmp_path):
     text = GOOD.replace("answer: 200 млн сом", "answer: 250 млн сом")
     [problem] = problems_of(tmp_path, text)
-    assert problem.startswith(f"{line_of(text, '250 млн')}:19: worksheet.exercises.2.questions.0.answer: answer '250 млн сом'")
+    assert problem.startswith(f"{line_of(text, '250 млн')}:19: worksheet.exercises.3.questions.1.answer: answer '250 млн сом'")
 
 
 def test_cloze_without_blanks(tmp_path):
     text = GOOD.replace("[[1927]]", "1927").replace("[[Айнабұлақ|Айнабұлақ станциясы]]", "Айнабұлақ").replace("[[Шатов]]", "Шатов")
     [problem] = problems_of(tmp_path, text)
-    assert problem == f"{line_of(text, 'text: >-')}:13: worksheet.exercises.0.text: the text has no blank (mark each blank as [[answer]])"
+    assert problem == f"{line_of(text, 'text: >-')}:13: worksheet.exercises.1.text: the text has no blank (mark each blank as [[answer]])"
 
 
 def test_table_blank_outside_the_table(tmp_path):
     text = GOOD.replace("blanks: [[1, 2], [4, 2]]", "blanks: [[1, 2], [9, 2]]")
     [problem] = problems_of(tmp_path, text)
     assert problem == (
-        f"{line_of(text, 'blanks: [[1, 2], [9, 2]]')}:24: worksheet.exercises.6.blanks.1: "
+        f"{line_of(text, 'blanks: [[1, 2], [9, 2]]')}:24: worksheet.exercises.7.blanks.2: "
         "cell [9, 2] is outside table 'turksib' (rows 1–4, columns 1–2)"
     )
 
@@ -93,7 +93,7 @@ def test_table_blank_outside_the_table(tmp_path):
 def test_table_reference_must_exist(tmp_path):
     text = GOOD.replace("table: turksib", "table: turksb")
     [problem] = problems_of(tmp_path, text)
-    assert problem == f"{line_of(text, 'table: turksb')}:14: worksheet.exercises.6.table: no summary table has id 'turksb' (tables: turksib)"
+    assert problem == f"{line_of(text, 'table: turksb')}:14: worksheet.exercises.7.table: no summary table has id 'turksb' (tables: turksib)"
 
 
 def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
@@ -116,7 +116,7 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
 def test_bad_figure_paths_are_refused_before_anything_is_read(tmp_path, src, message):
     text = GOOD.replace("src: figures/bars.svg", f"src: {src}")
     [problem] = problems_of(tmp_path, text)
-    assert problem.startswith(f"{line_of(text, 'src:')}:14: sections.0.figures.0.src: {message}")
+    assert problem.startswith(f"{line_of(text, 'src:')}:14: sections.1.figures.1.src: {message}")
 
 
 def test_figure_behind_a_symlink_out_of_the_folder_is_refused(tmp_path):

@@ -1,0 +1,60 @@
+"""Measure a lesson build: wall time, pages per second, peak memory, bytes per page.
+
+    python3 scripts/benchmark.py [LESSON.yaml] [--rounds 5]
+
+Two ways of building are timed in the same run, interleaved, because these machines are
+noisy and only ratios measured side by side mean anything:
+
+- baseline: a fresh `Renderer` (FontConfiguration, parsed CSS, font registration) for
+  every lesson build, as a naive caller would do;
+- booklet: one `Renderer` reused for every build, which is what `booklet build` does.
+
+Peak memory is the process's maximum resident set size, so it is reported once, at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from booklet import Renderer, build, sample_lesson
+
+
+def timed_build(lesson: Path, out: str, renderer: Renderer | None) -> tuple[float, int, int]:
+    start = time.perf_counter()
+    written = build(lesson, out, renderer=renderer or Renderer())
+    seconds = time.perf_counter() - start
+    return seconds, sum(p.pages for p in written), sum(p.size for p in written)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("lesson", nargs="?", type=Path, default=sample_lesson())
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    shared = Renderer()
+    results: dict[str, list[float]] = {"baseline": [], "booklet": []}
+    pages = size = 0
+    with tempfile.TemporaryDirectory() as out:
+        timed_build(args.lesson, out, shared)  # warm imports and caches for both
+        for _ in range(args.rounds):
+            for name, renderer in (("baseline", None), ("booklet", shared)):
+                seconds, pages, size = timed_build(args.lesson, out, renderer)
+                results[name].append(seconds)
+
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base = statistics.median(results["baseline"])
+    print(f"lesson: {args.lesson}  rounds: {args.rounds}  pages per build: {pages}  bytes per page: {size // pages:,}")
+    for name, times in results.items():
+        median = statistics.median(times)
+        print(f"{name:>9}: median {median:6.3f} s  {pages / median:6.1f} pages/s  ratio to baseline {median / base:5.2f}")
+    print(f"peak memory (max RSS of the whole run): {peak_mib:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
