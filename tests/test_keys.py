@@ -31,10 +31,14 @@ LESSONS = {"every_kind": EVERY_KIND, "sample": sample_lesson()}
 
 
 def _letter_before(sheet_text: str, text: str) -> str:
-    """The letter the worksheet prints before an option or right-column item: «Б) 200 млн сом»."""
-    match = re.search(r"(\w)\)" + re.escape(squash(text)), squash(sheet_text))
-    assert match, f"no lettered option {text!r} on the worksheet"
-    return match.group(1)
+    """The letter the worksheet prints before an option or right-column item: «Б) 200 млн сом».
+
+    Only the option's start is matched: a long option wraps inside its column and the text
+    of two columns then interleaves, but its first words always follow its letter.
+    """
+    letters = set(re.findall(r"(\w)\)" + re.escape(squash(text)[:14]), squash(sheet_text)))
+    assert len(letters) == 1, f"option {text!r}: letters {letters} on the worksheet"
+    return letters.pop()
 
 
 def expected_answers(lesson, sheet) -> list[tuple[int, str]]:
