@@ -12,8 +12,19 @@ from .render import Renderer
 from .resources import sample_lesson
 
 __all__ = [
-    "KINDS", "BookletError", "ContentError", "Lesson", "PaginationMismatch", "Printout", "Problem", "Renderer",
-    "ResourceError", "build", "lesson_schema", "load_lesson", "sample_lesson",
+    "KINDS",
+    "BookletError",
+    "ContentError",
+    "Lesson",
+    "PaginationMismatch",
+    "Printout",
+    "Problem",
+    "Renderer",
+    "ResourceError",
+    "build",
+    "lesson_schema",
+    "load_lesson",
+    "sample_lesson",
 ]
 
 

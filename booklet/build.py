@@ -74,8 +74,10 @@ def _load_all(paths: list[Path]) -> list[tuple[Path, Lesson]]:
     first: dict[str, Path] = {}
     for path, lesson in loaded:
         if lesson.id in first:
-            raise BookletError(f"{path}: lesson id '{lesson.id}' is also used by {first[lesson.id]}; "
-                               "their PDFs would overwrite each other")
+            raise BookletError(
+                f"{path}: lesson id '{lesson.id}' is also used by {first[lesson.id]}; "
+                "their PDFs would overwrite each other"
+            )
         first[lesson.id] = path
     return loaded
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -47,10 +48,21 @@ def main() -> None:
 
 @main.command("build")
 @click.argument("lessons", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-              show_default=True, help="Folder to write the PDFs into.")
-@click.option("--only", callback=_kinds, metavar="KINDS",
-              help=f"Comma-separated printouts to make (default: all of {','.join(KINDS)}).")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder to write the PDFs into.",
+)
+@click.option(
+    "--only",
+    callback=_kinds,
+    metavar="KINDS",
+    help=f"Comma-separated printouts to make (default: all of {','.join(KINDS)}).",
+)
 @_user_errors
 def build_command(lessons: tuple[Path, ...], out_dir: Path, only: tuple[str, ...]) -> None:
     """Build LESSONS (default: the bundled sample lesson) into PDFs named after each lesson's id."""

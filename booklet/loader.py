@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import typing
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem
 from .model import Lesson
 
-Loc = tuple[Union[str, int], ...]
+Loc = tuple[str | int, ...]
 
 
 class _LessonYamlLoader(yaml.SafeLoader):
@@ -55,7 +55,9 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     except FileNotFoundError:
         raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
     except UnicodeDecodeError as error:
-        raise ContentError([Problem(path, 1, 1, "", f"not UTF-8 text ({error.reason})", "save the file as UTF-8")]) from None
+        raise ContentError(
+            [Problem(path, 1, 1, "", f"not UTF-8 text ({error.reason})", "save the file as UTF-8")]
+        ) from None
     loader = _LessonYamlLoader(text, path)
     try:
         root = loader.get_single_node()
@@ -64,7 +66,9 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = error.problem or str(error)
-        hint = f"{error.context} on line {error.context_mark.line + 1}" if error.context and error.context_mark else None
+        hint = (
+            f"{error.context} on line {error.context_mark.line + 1}" if error.context and error.context_mark else None
+        )
         raise ContentError([Problem(path, line, column, "", f"YAML syntax: {message}", hint)]) from None
     finally:
         loader.dispose()
@@ -78,7 +82,9 @@ def load_lesson(path: str | Path) -> Lesson:
     path = Path(path)
     data, root = read_yaml(path)
     if not isinstance(data, dict):
-        raise ContentError([Problem(path, 1, 1, "", "a lesson file must be a mapping of keys such as id, title, sections")])
+        raise ContentError(
+            [Problem(path, 1, 1, "", "a lesson file must be a mapping of keys such as id, title, sections")]
+        )
     try:
         lesson = Lesson.model_validate(data)
     except ValidationError as error:
@@ -201,8 +207,14 @@ def _step(annotation: Any, part: str | int) -> Any:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
             members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            tagged = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)
-                      and typing.get_args(m.model_fields.get("type").annotation if "type" in m.model_fields else None) == (part,)]
+            tagged = [
+                m
+                for m in members
+                if isinstance(m, type)
+                and issubclass(m, BaseModel)
+                and typing.get_args(m.model_fields.get("type").annotation if "type" in m.model_fields else None)
+                == (part,)
+            ]
             if tagged:
                 return tagged[0]
             if len(members) == 1:

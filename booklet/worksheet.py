@@ -164,7 +164,9 @@ def _cloze(exercise: Cloze, number: int, lesson: Lesson, labels: Labels) -> Shee
         words = {gap.answer for gap in exercise.gaps} | set(exercise.distractors)
         bank = tuple(sorted(words, key=kazakh.sort_key))
     default = labels.instructions.cloze_bank if exercise.word_bank else labels.instructions.cloze
-    return SheetExercise("cloze", number, f"ex{number}", _instruction(exercise, default), tuple(key), parts=tuple(parts), bank=bank)
+    return SheetExercise(
+        "cloze", number, f"ex{number}", _instruction(exercise, default), tuple(key), parts=tuple(parts), bank=bank
+    )
 
 
 def _matching(exercise: Matching, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
@@ -177,8 +179,15 @@ def _matching(exercise: Matching, number: int, lesson: Lesson, labels: Labels) -
     choices = tuple(Choice(letter_of[text], text) for text in rights)
     key = tuple(KeyEntry(item.label, item.answer) for item in items)
     return SheetExercise(
-        "matching", number, f"ex{number}", _instruction(exercise, labels.instructions.matching), key,
-        items=items, choices=choices, left_title=exercise.left_title, right_title=exercise.right_title,
+        "matching",
+        number,
+        f"ex{number}",
+        _instruction(exercise, labels.instructions.matching),
+        key,
+        items=items,
+        choices=choices,
+        left_title=exercise.left_title,
+        right_title=exercise.right_title,
     )
 
 
@@ -190,14 +199,23 @@ def _multiple_choice(exercise: MultipleChoice, number: int, lesson: Lesson, labe
         items.append(Item(f"q{number}-{index}", str(index), question.question, answer, choices))
     key = tuple(KeyEntry(item.label, item.answer) for item in items)
     return SheetExercise(
-        "multiple_choice", number, f"ex{number}", _instruction(exercise, labels.instructions.multiple_choice), key,
+        "multiple_choice",
+        number,
+        f"ex{number}",
+        _instruction(exercise, labels.instructions.multiple_choice),
+        key,
         items=tuple(items),
     )
 
 
 def _true_false(exercise: TrueFalse, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
     items = tuple(
-        Item(f"q{number}-{index}", str(index), statement.statement, labels.true_mark if statement.answer else labels.false_mark)
+        Item(
+            f"q{number}-{index}",
+            str(index),
+            statement.statement,
+            labels.true_mark if statement.answer else labels.false_mark,
+        )
         for index, statement in enumerate(exercise.statements, start=1)
     )
     key = tuple(KeyEntry(item.label, item.answer) for item in items)
@@ -227,7 +245,11 @@ def _short_answer(exercise: ShortAnswer, number: int, lesson: Lesson, labels: La
     )
     key = tuple(KeyEntry(str(q.number), q.answer) for q in questions)
     return SheetExercise(
-        "short_answer", number, f"ex{number}", _instruction(exercise, labels.instructions.short_answer), key,
+        "short_answer",
+        number,
+        f"ex{number}",
+        _instruction(exercise, labels.instructions.short_answer),
+        key,
         questions=questions,
     )
 
@@ -249,8 +271,14 @@ def _table_completion(exercise: TableCompletion, number: int, lesson: Lesson, la
         rows.append(tuple(cells))
     key = tuple(KeyEntry(str(i), table.rows[r - 1][c - 1]) for i, (r, c) in enumerate(order, start=1))
     return SheetExercise(
-        "table_completion", number, f"ex{number}", _instruction(exercise, labels.instructions.table_completion), key,
-        title=table.title, columns=tuple(table.columns), rows=tuple(rows),
+        "table_completion",
+        number,
+        f"ex{number}",
+        _instruction(exercise, labels.instructions.table_completion),
+        key,
+        title=table.title,
+        columns=tuple(table.columns),
+        rows=tuple(rows),
     )
 
 
@@ -267,8 +295,14 @@ def _categorize(exercise: Categorize, number: int, lesson: Lesson, labels: Label
     )
     key = tuple(KeyEntry(category.label, ", ".join(category.items)) for category in exercise.categories)
     return SheetExercise(
-        "categorize", number, f"ex{number}", _instruction(exercise, labels.instructions.categorize), key,
-        columns=tuple(category.label for category in exercise.categories), rows=rows, pool=pool,
+        "categorize",
+        number,
+        f"ex{number}",
+        _instruction(exercise, labels.instructions.categorize),
+        key,
+        columns=tuple(category.label for category in exercise.categories),
+        rows=rows,
+        pool=pool,
     )
 
 

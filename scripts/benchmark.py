@@ -52,7 +52,9 @@ def main() -> None:
     print(f"lesson: {args.lesson}  rounds: {args.rounds}  pages per build: {pages}  bytes per page: {size // pages:,}")
     for name, times in results.items():
         median = statistics.median(times)
-        print(f"{name:>9}: median {median:6.3f} s  {pages / median:6.1f} pages/s  ratio to baseline {median / base:5.2f}")
+        print(
+            f"{name:>9}: median {median:6.3f} s  {pages / median:6.1f} pages/s  ratio to baseline {median / base:5.2f}"
+        )
     print(f"peak memory (max RSS of the whole run): {peak_mib:,.0f} MiB")
 
 

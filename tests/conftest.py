@@ -35,7 +35,9 @@ class PdfText:
     def __post_init__(self) -> None:
         with pdfplumber.open(io.BytesIO(self.data)) as pdf:
             self.pages = [page.extract_text() or "" for page in pdf.pages]
-            self.answers = ["".join(c["text"] for c in page.chars if ANSWER_FONT in c["fontname"]) for page in pdf.pages]
+            self.answers = [
+                "".join(c["text"] for c in page.chars if ANSWER_FONT in c["fontname"]) for page in pdf.pages
+            ]
             self.fonts = sorted({c["fontname"].split("+", 1)[-1] for page in pdf.pages for c in page.chars})
             self.metadata = dict(pdf.metadata)
 

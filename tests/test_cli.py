@@ -27,7 +27,9 @@ def test_build_writes_the_named_pdfs_and_one_summary_line(tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["every-kind-key.pdf", "every-kind-worksheet.pdf"]
     assert result.output.count("\n") == 1
-    assert result.output.startswith(f"wrote 2 PDFs (") and "every-kind-worksheet.pdf, every-kind-key.pdf" in result.output
+    assert (
+        result.output.startswith("wrote 2 PDFs (") and "every-kind-worksheet.pdf, every-kind-key.pdf" in result.output
+    )
 
 
 def test_bad_lesson_exits_2_with_positions_and_no_traceback(tmp_path):
@@ -45,7 +47,9 @@ def test_failed_build_keeps_the_last_good_pdfs(tmp_path):
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     # Valid YAML, but the key would need a character no bundled font has: fails while rendering.
     text = lesson.read_text(encoding="utf-8").replace("Құрылыс бастығы болды", "Құрылыс бастығы → болды")
-    lesson.write_text(text.replace("answer: Құрылыс бастығы В. С. Шатов болды.", "answer: Бастығы → Шатов."), encoding="utf-8")
+    lesson.write_text(
+        text.replace("answer: Құрылыс бастығы В. С. Шатов болды.", "answer: Бастығы → Шатов."), encoding="utf-8"
+    )
     result = run("build", str(lesson), "-o", str(out))
     assert result.exit_code == 2 and "U+2192" in result.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -70,7 +74,14 @@ def test_schema_describes_every_field():
         for field, spec in model.get("properties", {}).items():
             assert spec.get("description"), f"{name}.{field} has no description"
     assert set(schema["$defs"]["Worksheet"]["properties"]["exercises"]["items"]["discriminator"]["mapping"]) == {
-        "cloze", "matching", "multiple_choice", "true_false", "ordering", "short_answer", "table_completion", "categorize"
+        "cloze",
+        "matching",
+        "multiple_choice",
+        "true_false",
+        "ordering",
+        "short_answer",
+        "table_completion",
+        "categorize",
     }
 
 

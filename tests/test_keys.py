@@ -48,7 +48,7 @@ def expected_answers(lesson, sheet) -> list[tuple[int, str]]:
     for number, exercise in enumerate(lesson.worksheet.exercises, start=1):
         start = sheet.page_of(f"{number}-тапсырма")
 
-        def page(fragment: str) -> int:
+        def page(fragment: str, start: int = start, number: int = number) -> int:
             for index in range(start, len(sheet.pages)):
                 if squash(fragment) in squash(sheet.pages[index]):
                     return index
@@ -79,7 +79,12 @@ def expected_answers(lesson, sheet) -> list[tuple[int, str]]:
         elif isinstance(exercise, TableCompletion):
             table = next(t for t in lesson.tables if t.id == exercise.table)
             for row, column in sorted(exercise.blanks):
-                found.append((page(table.rows[row - 1][0] if column != 1 else table.rows[row - 1][1]), table.rows[row - 1][column - 1]))
+                found.append(
+                    (
+                        page(table.rows[row - 1][0] if column != 1 else table.rows[row - 1][1]),
+                        table.rows[row - 1][column - 1],
+                    )
+                )
         elif isinstance(exercise, Categorize):
             depth = max(len(c.items) for c in exercise.categories)
             label_page = page(exercise.categories[0].label)

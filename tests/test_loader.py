@@ -39,7 +39,10 @@ def test_misspelt_key_names_the_nearest_valid_one(tmp_path):
 def test_misspelt_nested_key_in_an_exercise(tmp_path):
     text = GOOD.replace("      word_bank: true", "      wordbank: true")
     [problem] = problems_of(tmp_path, text)
-    assert problem == f"{line_of(text, 'wordbank')}:7: worksheet.exercises.1.wordbank: unknown key 'wordbank' (did you mean 'word_bank'?)"
+    assert (
+        problem
+        == f"{line_of(text, 'wordbank')}:7: worksheet.exercises.1.wordbank: unknown key 'wordbank' (did you mean 'word_bank'?)"
+    )
 
 
 def test_wrong_type_points_at_the_value(tmp_path):
@@ -57,7 +60,10 @@ def test_yaml_syntax_error_has_line_and_column(tmp_path):
 def test_duplicate_key_is_an_error(tmp_path):
     text = GOOD.replace("grade: 9", "grade: 9\ngrade: 10")
     [problem] = problems_of(tmp_path, text)
-    assert problem == f"{line_of(text, 'grade: 10')}:1: grade: duplicate key (first given on line {line_of(text, 'grade: 9')})"
+    assert (
+        problem
+        == f"{line_of(text, 'grade: 10')}:1: grade: duplicate key (first given on line {line_of(text, 'grade: 9')})"
+    )
 
 
 def test_unknown_exercise_type_suggests_the_right_one(tmp_path):
@@ -72,13 +78,22 @@ def test_unknown_exercise_type_suggests_the_right_one(tmp_path):
 def test_choice_answer_must_be_an_option(tmp_path):
     text = GOOD.replace("answer: 200 млн сом", "answer: 250 млн сом")
     [problem] = problems_of(tmp_path, text)
-    assert problem.startswith(f"{line_of(text, '250 млн')}:19: worksheet.exercises.3.questions.1.answer: answer '250 млн сом'")
+    assert problem.startswith(
+        f"{line_of(text, '250 млн')}:19: worksheet.exercises.3.questions.1.answer: answer '250 млн сом'"
+    )
 
 
 def test_cloze_without_blanks(tmp_path):
-    text = GOOD.replace("[[1927]]", "1927").replace("[[Айнабұлақ|Айнабұлақ станциясы]]", "Айнабұлақ").replace("[[Шатов]]", "Шатов")
+    text = (
+        GOOD.replace("[[1927]]", "1927")
+        .replace("[[Айнабұлақ|Айнабұлақ станциясы]]", "Айнабұлақ")
+        .replace("[[Шатов]]", "Шатов")
+    )
     [problem] = problems_of(tmp_path, text)
-    assert problem == f"{line_of(text, 'text: >-')}:13: worksheet.exercises.1.text: the text has no blank (mark each blank as [[answer]])"
+    assert (
+        problem
+        == f"{line_of(text, 'text: >-')}:13: worksheet.exercises.1.text: the text has no blank (mark each blank as [[answer]])"
+    )
 
 
 def test_table_blank_outside_the_table(tmp_path):
@@ -93,7 +108,10 @@ def test_table_blank_outside_the_table(tmp_path):
 def test_table_reference_must_exist(tmp_path):
     text = GOOD.replace("table: turksib", "table: turksb")
     [problem] = problems_of(tmp_path, text)
-    assert problem == f"{line_of(text, 'table: turksb')}:14: worksheet.exercises.7.table: no summary table has id 'turksb' (tables: turksib)"
+    assert (
+        problem
+        == f"{line_of(text, 'table: turksb')}:14: worksheet.exercises.7.table: no summary table has id 'turksb' (tables: turksib)"
+    )
 
 
 def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
@@ -135,8 +153,10 @@ def test_yaml_is_loaded_safely(tmp_path):
 
 
 def test_not_a_mapping_and_not_utf8(tmp_path):
-    assert problems_of(tmp_path, "- just\n- a list\n") == ["1:1: a lesson file must be a mapping of keys such as id, title, sections"]
+    assert problems_of(tmp_path, "- just\n- a list\n") == [
+        "1:1: a lesson file must be a mapping of keys such as id, title, sections"
+    ]
     path = tmp_path / "latin1.yaml"
-    path.write_bytes("title: Қазақ".encode("utf-8")[:-1] + b"\xff")
+    path.write_bytes("title: Қазақ".encode()[:-1] + b"\xff")
     with pytest.raises(ContentError, match="not UTF-8"):
         load_lesson(path)

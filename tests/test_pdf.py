@@ -66,6 +66,7 @@ def test_metadata_and_bookmarks(every_kind):
     assert reader.metadata.author == "booklet сынақ сабағы"
     assert reader.trailer["/Root"]["/Lang"] == "kk"
     assert reader.metadata.creation_date.date().isoformat() == "2026-09-01"
+
     def flat(items):
         for item in items:
             yield from flat(item) if isinstance(item, list) else [item.title]
@@ -77,7 +78,7 @@ def test_metadata_and_bookmarks(every_kind):
 def test_same_input_gives_the_same_bytes(tmp_path, every_kind):
     first = build(EVERY_KIND, tmp_path / "a")
     second = build(EVERY_KIND, tmp_path / "b")
-    for one, two in zip(first, second):
+    for one, two in zip(first, second, strict=True):
         assert one.path.read_bytes() == two.path.read_bytes(), one.kind
     assert first[3].path.read_bytes() == every_kind.rendered["key"].pdf
 
@@ -90,8 +91,16 @@ def test_pages_are_a4(every_kind):
 
 def test_handout_holds_every_part_of_the_lesson(every_kind):
     text = squash("".join(every_kind.text["handout"].pages))
-    for part in ["Оқумақсаттары", "Негізгіұғымдар", "Индустрияландыру", "Тарихитұлғалар", "Хронология",
-                 "Түрксібқұрылысы", "Сурет1.", "19,8%"]:
+    for part in [
+        "Оқумақсаттары",
+        "Негізгіұғымдар",
+        "Индустрияландыру",
+        "Тарихитұлғалар",
+        "Хронология",
+        "Түрксібқұрылысы",
+        "Сурет1.",
+        "19,8%",
+    ]:
         assert part in text
     assert squash("".join(every_kind.text["tables"].pages)).count("Түрксібқұрылысы") == 1
 

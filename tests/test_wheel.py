@@ -43,7 +43,9 @@ def test_wheel_carries_templates_fonts_and_the_sample(wheel):
 def test_installed_wheel_builds_the_sample_from_a_temporary_directory(wheel, tmp_path):
     site, work = tmp_path / "site", tmp_path / "work"
     work.mkdir()
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)], check=True
+    )
     env = {**os.environ, "PYTHONPATH": str(site)}
     code = "import booklet, sys; print(booklet.__file__); from booklet.cli import main; sys.argv = ['booklet', 'build', '--only', 'worksheet']; main()"
     result = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True)

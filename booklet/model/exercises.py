@@ -8,6 +8,7 @@ options, a blank that names no cell, a cloze text without a blank.
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -77,7 +78,9 @@ class Cloze(_Exercise):
     @model_validator(mode="after")
     def _distractors_need_a_bank(self) -> Cloze:
         if self.distractors and not self.word_bank:
-            raise content_error("distractors are only printed in a word bank", at=("distractors",), hint="set word_bank: true")
+            raise content_error(
+                "distractors are only printed in a word bank", at=("distractors",), hint="set word_bank: true"
+            )
         return self
 
     @property
@@ -264,4 +267,7 @@ Exercise = Annotated[
 ]
 """Any exercise kind, chosen by its `type` key."""
 
-EXERCISE_TYPES = ("cloze", "matching", "multiple_choice", "true_false", "ordering", "short_answer", "table_completion", "categorize")
+EXERCISE_TYPES = tuple(
+    typing.get_args(kind.model_fields["type"].annotation)[0] for kind in typing.get_args(typing.get_args(Exercise)[0])
+)
+"""The `type` names, in the order of the union (used in error hints)."""
