@@ -90,7 +90,6 @@ class SheetExercise:
 
     kind: str
     number: int
-    anchor: str
     instruction: str
     key: tuple[KeyEntry, ...]
     parts: tuple[str | Blank, ...] = ()
@@ -104,6 +103,11 @@ class SheetExercise:
     columns: tuple[str, ...] = ()
     rows: tuple[tuple[Cell, ...], ...] = ()
     pool: tuple[Choice, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        """Id of the exercise heading in both documents."""
+        return f"ex{self.number}"
 
     @property
     def anchors(self) -> list[str]:
@@ -164,9 +168,7 @@ def _cloze(exercise: Cloze, number: int, lesson: Lesson, labels: Labels) -> Shee
         words = {gap.answer for gap in exercise.gaps} | set(exercise.distractors)
         bank = tuple(sorted(words, key=kazakh.sort_key))
     default = labels.instructions.cloze_bank if exercise.word_bank else labels.instructions.cloze
-    return SheetExercise(
-        "cloze", number, f"ex{number}", _instruction(exercise, default), tuple(key), parts=tuple(parts), bank=bank
-    )
+    return SheetExercise("cloze", number, _instruction(exercise, default), tuple(key), parts=tuple(parts), bank=bank)
 
 
 def _matching(exercise: Matching, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
@@ -181,7 +183,6 @@ def _matching(exercise: Matching, number: int, lesson: Lesson, labels: Labels) -
     return SheetExercise(
         "matching",
         number,
-        f"ex{number}",
         _instruction(exercise, labels.instructions.matching),
         key,
         items=items,
@@ -201,7 +202,6 @@ def _multiple_choice(exercise: MultipleChoice, number: int, lesson: Lesson, labe
     return SheetExercise(
         "multiple_choice",
         number,
-        f"ex{number}",
         _instruction(exercise, labels.instructions.multiple_choice),
         key,
         items=tuple(items),
@@ -219,9 +219,7 @@ def _true_false(exercise: TrueFalse, number: int, lesson: Lesson, labels: Labels
         for index, statement in enumerate(exercise.statements, start=1)
     )
     key = tuple(KeyEntry(item.label, item.answer) for item in items)
-    return SheetExercise(
-        "true_false", number, f"ex{number}", _instruction(exercise, labels.instructions.true_false), key, items=items
-    )
+    return SheetExercise("true_false", number, _instruction(exercise, labels.instructions.true_false), key, items=items)
 
 
 def _ordering(exercise: Ordering, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
@@ -232,9 +230,7 @@ def _ordering(exercise: Ordering, number: int, lesson: Lesson, labels: Labels) -
     )
     in_order = sorted(items, key=lambda item: int(item.answer))
     key = (KeyEntry("", ", ".join(item.label for item in in_order)),)
-    return SheetExercise(
-        "ordering", number, f"ex{number}", _instruction(exercise, labels.instructions.ordering), key, items=items
-    )
+    return SheetExercise("ordering", number, _instruction(exercise, labels.instructions.ordering), key, items=items)
 
 
 def _short_answer(exercise: ShortAnswer, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
@@ -247,7 +243,6 @@ def _short_answer(exercise: ShortAnswer, number: int, lesson: Lesson, labels: La
     return SheetExercise(
         "short_answer",
         number,
-        f"ex{number}",
         _instruction(exercise, labels.instructions.short_answer),
         key,
         questions=questions,
@@ -273,7 +268,6 @@ def _table_completion(exercise: TableCompletion, number: int, lesson: Lesson, la
     return SheetExercise(
         "table_completion",
         number,
-        f"ex{number}",
         _instruction(exercise, labels.instructions.table_completion),
         key,
         title=table.title,
@@ -297,7 +291,6 @@ def _categorize(exercise: Categorize, number: int, lesson: Lesson, labels: Label
     return SheetExercise(
         "categorize",
         number,
-        f"ex{number}",
         _instruction(exercise, labels.instructions.categorize),
         key,
         columns=tuple(category.label for category in exercise.categories),
