@@ -3,34 +3,51 @@
 The public API is what this module exports; the CLI (`booklet.cli`) uses nothing else.
 """
 
+from .book import build_book
 from .build import PaginationMismatch, Printout, build
 from .errors import BookletError, ContentError, Problem, ResourceError
-from .loader import load_lesson
-from .model import Lesson
+from .loader import Textbook, load_content, load_course, load_lesson
+from .model import Course, Lesson
 from .printouts import KINDS
 from .render import Renderer
-from .resources import sample_lesson
+from .resources import sample_course, sample_lesson
 
 __all__ = [
     "KINDS",
     "BookletError",
     "ContentError",
+    "Course",
     "Lesson",
     "PaginationMismatch",
     "Printout",
     "Problem",
     "Renderer",
     "ResourceError",
+    "Textbook",
     "build",
+    "build_book",
+    "course_schema",
     "lesson_schema",
+    "load_content",
+    "load_course",
     "load_lesson",
+    "sample_course",
     "sample_lesson",
 ]
 
 
 def lesson_schema() -> dict:
     """JSON Schema of a lesson file, for editors with a YAML language server."""
-    schema = Lesson.model_json_schema()
+    return _schema(Lesson, "booklet lesson")
+
+
+def course_schema() -> dict:
+    """JSON Schema of a course file (the textbook's cover and its list of lessons)."""
+    return _schema(Course, "booklet course")
+
+
+def _schema(model: type[Lesson] | type[Course], title: str) -> dict:
+    schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "booklet lesson"
+    schema["title"] = title
     return schema

@@ -15,7 +15,18 @@ from typing import Any
 
 import click
 
-from . import KINDS, BookletError, build, lesson_schema, load_lesson, sample_lesson
+from . import (
+    KINDS,
+    BookletError,
+    Textbook,
+    build,
+    build_book,
+    course_schema,
+    lesson_schema,
+    load_content,
+    sample_course,
+    sample_lesson,
+)
 
 
 def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -46,9 +57,7 @@ def main() -> None:
     """Turn lesson files (YAML) into print-ready PDFs: handout, tables, worksheet and key."""
 
 
-@main.command("build")
-@click.argument("lessons", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+output_option = click.option(
     "-o",
     "--output",
     "out_dir",
@@ -57,6 +66,11 @@ def main() -> None:
     show_default=True,
     help="Folder to write the PDFs into.",
 )
+
+
+@main.command("build")
+@click.argument("lessons", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@output_option
 @click.option(
     "--only",
     callback=_kinds,
@@ -72,23 +86,44 @@ def build_command(lessons: tuple[Path, ...], out_dir: Path, only: tuple[str, ...
     click.echo(f"wrote {len(written)} PDFs ({pages} pages) to {out_dir}/: {names}")
 
 
-@main.command("check")
-@click.argument("lessons", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@main.command("book")
+@click.argument("course", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@output_option
+@click.option("--with-worksheets", is_flag=True, help="Put each lesson's worksheet after its chapter.")
 @_user_errors
-def check_command(lessons: tuple[Path, ...]) -> None:
-    """Validate LESSONS without rendering; every problem is listed as file:line:col."""
+def book_command(course: Path | None, out_dir: Path, with_worksheets: bool) -> None:
+    """Build the textbook of COURSE (default: the bundled unit): cover, contents, chapters, glossary, answers."""
+    printout = build_book(course or sample_course(), out_dir, with_worksheets)
+    click.echo(f"wrote {printout.path} ({printout.pages} pages)")
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_user_errors
+def check_command(files: tuple[Path, ...]) -> None:
+    """Validate lesson or course FILES without rendering; every problem is listed as file:line:col.
+
+    A course file (one with a `lessons` list) is checked with every lesson it names."""
     problems: list[str] = []
-    for lesson in lessons:
+    lessons = courses = 0
+    for path in files:
         try:
-            load_lesson(lesson)
+            loaded = load_content(path)
         except BookletError as error:
             problems.append(str(error))
+            continue
+        courses += isinstance(loaded, Textbook)
+        lessons += len(loaded.lessons) if isinstance(loaded, Textbook) else 1
     if problems:
         raise BookletError("\n".join(problems))
-    click.echo(f"{len(lessons)} lesson file{'s' if len(lessons) != 1 else ''} OK")
+    found = [f"{lessons} lesson file{'s' if lessons != 1 else ''}"]
+    if courses:
+        found.insert(0, f"{courses} course file{'s' if courses != 1 else ''} with")
+    click.echo(" ".join(found) + " OK")
 
 
 @main.command("schema")
-def schema_command() -> None:
+@click.option("--course", is_flag=True, help="The schema of course files instead of lesson files.")
+def schema_command(course: bool) -> None:
     """Print the JSON Schema of lesson files (for editors' YAML language servers)."""
-    click.echo(json.dumps(lesson_schema(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(course_schema() if course else lesson_schema(), ensure_ascii=False, indent=2))

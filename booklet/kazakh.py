@@ -1,4 +1,4 @@
-"""Kazakh alphabet facts that more than one stage needs."""
+"""Kazakh alphabet and number facts that more than one stage needs."""
 
 from __future__ import annotations
 
@@ -7,11 +7,36 @@ ALPHABET = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШ
 
 _RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
 _RANK.update({letter.lower(): rank for letter, rank in list(_RANK.items())})
+_IGNORED = set("«»„“”\"'()")
+"""Quotes and brackets do not take part in ordering: «Кіші Қазан» sorts under К."""
 
 
 def sort_key(text: str) -> tuple[tuple[int, int], ...]:
-    """Key that orders words as a Kazakh dictionary does: digits first, then the Kazakh
-    letters in alphabet order, then anything else (Latin, punctuation) by code point."""
-    return tuple(
-        (1, _RANK[ch]) if ch in _RANK else (0, ord(ch)) if ch.isdigit() else (2, ord(ch.lower())) for ch in text
-    )
+    """Key that orders words as a Kazakh dictionary does: a word before its longer compounds
+    (a space or hyphen sorts first), digits, then the Kazakh letters in alphabet order, then
+    anything else (Latin, punctuation) by code point."""
+    return tuple(_rank(ch) for ch in text if ch not in _IGNORED)
+
+
+def _rank(ch: str) -> tuple[int, int]:
+    if ch in _RANK:
+        return (2, _RANK[ch])
+    if ch.isspace() or ch == "-":
+        return (0, 0)
+    if ch.isdigit():
+        return (1, ord(ch))
+    return (3, ord(ch.lower()))
+
+
+def format_number(value: float) -> str:
+    """A number as Kazakh prints it (CLDR `kk`): decimal comma, no-break space between groups
+    of thousands, no trailing zeros: 19,8 · 43 · 1 500 · 2 137."""
+    whole, _, fraction = f"{value:.6f}".rstrip("0").rstrip(".").partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    groups = []
+    while len(digits) > 3:
+        digits, tail = digits[:-3], digits[-3:]
+        groups.insert(0, tail)
+    grouped = "\u00a0".join([digits, *groups])
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"

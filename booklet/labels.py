@@ -49,6 +49,11 @@ class Labels(BaseModel):
     timeline: str
     tables: str
     figure: str
+    chart: str
+    contents: str
+    lesson: str
+    glossary: str
+    answers_appendix: str
     word_bank: str
     true_mark: str
     false_mark: str

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import difflib
 import typing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
-from .model import Lesson
+from .model import Course, Lesson
 
 Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 class _LessonYamlLoader(yaml.SafeLoader):
@@ -80,17 +82,93 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
 def load_lesson(path: str | Path) -> Lesson:
     """Read, validate and check one lesson file; raise ContentError listing every problem."""
     path = Path(path)
+    return _lesson(path, *read_yaml(path))
+
+
+def load_content(path: str | Path) -> Lesson | Textbook:
+    """A lesson file, or a course file (one with a `lessons` list) with all its lessons."""
+    path = Path(path)
     data, root = read_yaml(path)
-    if not isinstance(data, dict):
-        raise ContentError(
-            [Problem(path, 1, 1, "", "a lesson file must be a mapping of keys such as id, title, sections")]
-        )
-    try:
-        lesson = Lesson.model_validate(data)
-    except ValidationError as error:
-        raise ContentError([_problem(path, root, Lesson, item) for item in error.errors()]) from None
+    if isinstance(data, dict) and "lessons" in data:
+        return _textbook(path, data, root)
+    return _lesson(path, data, root)
+
+
+def _lesson(path: Path, data: Any, root: yaml.Node | None) -> Lesson:
+    lesson = _validated(path, data, root, Lesson, "a lesson file must be a mapping of keys such as id, title, sections")
     _check_figures(path, root, lesson)
     return lesson
+
+
+@dataclass(frozen=True)
+class Textbook:
+    """A course file and its lessons, loaded and checked against each other."""
+
+    path: Path
+    course: Course
+    lessons: tuple[tuple[Path, Lesson], ...]
+    """Each lesson with the path of its file, in the course's order."""
+
+
+def load_course(path: str | Path) -> Textbook:
+    """Read a course file and every lesson it lists; raise ContentError listing every problem
+    of the course file and of all its lessons at once."""
+    path = Path(path)
+    return _textbook(path, *read_yaml(path))
+
+
+def _textbook(path: Path, data: Any, root: yaml.Node | None) -> Textbook:
+    course = _validated(path, data, root, Course, "a course file must be a mapping of keys such as title, lessons")
+    folder = path.resolve().parent
+    lessons, problems = [], []
+    for index, name in enumerate(course.lessons):
+        target = (folder / name).resolve()
+        where = _node_at(root, ("lessons", index)) or root
+        if not target.is_relative_to(folder):
+            problems.append(_located(path, where, ("lessons", index), "lesson paths may not leave the course's folder"))
+            continue
+        if not target.is_file():
+            problems.append(_located(path, where, ("lessons", index), f"no such file: {name}"))
+            continue
+        try:
+            lessons.append((folder / name, load_lesson(folder / name)))
+        except ContentError as error:
+            problems += error.problems
+    problems += _mismatches(course, lessons)
+    if problems:
+        raise ContentError(problems)
+    return Textbook(path, course, tuple(lessons))
+
+
+def _mismatches(course: Course, lessons: list[tuple[Path, Lesson]]) -> list[Problem]:
+    """A book has one subject, grade and language on its cover, and one file name per lesson id."""
+    problems, seen = [], {}
+    for path, lesson in lessons:
+        root = read_yaml(path)[1]
+        for key in ("subject", "grade", "language"):
+            if getattr(lesson, key) != getattr(course, key):
+                message = f"{key} {getattr(lesson, key)!r} differs from the course's {getattr(course, key)!r}"
+                node = _node_at(root, (key,)) or root
+                problems.append(_located(path, node, (key,), message, "a course's lessons share its cover"))
+        if lesson.id in seen:
+            message = f"lesson id '{lesson.id}' is also used by {seen[lesson.id].name}"
+            problems.append(_located(path, _node_at(root, ("id",)) or root, ("id",), message))
+        seen.setdefault(lesson.id, path)
+    return problems
+
+
+def _located(path: Path, node: yaml.Node | None, loc: Loc, message: str, hint: str | None = None) -> Problem:
+    line, column = _position(node) if node is not None else (1, 1)
+    return Problem(path, line, column, _dotted(loc), message, hint)
+
+
+def _validated(path: Path, data: Any, root: yaml.Node | None, model: type[M], not_a_mapping: str) -> M:
+    if not isinstance(data, dict):
+        raise ContentError([Problem(path, 1, 1, "", not_a_mapping)])
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ContentError([_problem(path, root, model, item) for item in error.errors()]) from None
 
 
 def _check_figures(path: Path, root: yaml.Node | None, lesson: Lesson) -> None:
@@ -107,9 +185,7 @@ def _check_figures(path: Path, root: yaml.Node | None, lesson: Lesson) -> None:
                 message = f"no such file: {figure.src}"
             else:
                 continue
-            node = _node_at(root, loc) or root
-            line, column = _position(node) if node is not None else (1, 1)
-            problems.append(Problem(path, line, column, _dotted(loc), message))
+            problems.append(_located(path, _node_at(root, loc) or root, loc, message))
     if problems:
         raise ContentError(problems)
 

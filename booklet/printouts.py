@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .charts import DrawnChart, draw
 from .labels import Labels
 from .markup import reading_html
 from .model import Figure, Lesson
@@ -31,24 +32,30 @@ class NumberedFigure:
 
 @dataclass(frozen=True)
 class ReadingSection:
+    anchor: str
     title: str
     html: Markup
     figures: tuple[NumberedFigure, ...]
+    charts: tuple[DrawnChart, ...]
 
 
-def _sections(lesson: Lesson) -> tuple[ReadingSection, ...]:
-    sections, number = [], 0
-    for section in lesson.sections:
-        figures = []
-        for figure in section.figures:
-            number += 1
-            figures.append(_numbered(figure, number))
-        sections.append(ReadingSection(section.title, reading_html(section.text), tuple(figures)))
+def reading_sections(lesson: Lesson, figure_folder: str = "") -> tuple[ReadingSection, ...]:
+    """The lesson's sections as printed: text as HTML, figures and charts numbered through the
+    lesson. `figure_folder` is the lesson's folder relative to the document's base (the book's)."""
+    sections, figures_before, charts_before = [], 0, 0
+    for index, section in enumerate(lesson.sections, 1):
+        figures = tuple(_numbered(f, figures_before + n, figure_folder) for n, f in enumerate(section.figures, 1))
+        charts = tuple(draw(chart, charts_before + n) for n, chart in enumerate(section.charts, 1))
+        figures_before += len(figures)
+        charts_before += len(charts)
+        html = reading_html(section.text)
+        sections.append(ReadingSection(f"section-{index}", section.title, html, figures, charts))
     return tuple(sections)
 
 
-def _numbered(figure: Figure, number: int) -> NumberedFigure:
-    return NumberedFigure(figure.src, figure.caption, figure.width, number)
+def _numbered(figure: Figure, number: int, folder: str) -> NumberedFigure:
+    src = f"{folder}/{figure.src}" if folder else figure.src
+    return NumberedFigure(src, figure.caption, figure.width, number)
 
 
 def html_for(kind: str, lesson: Lesson, labels: Labels, sheet: Sheet | None = None) -> str:
@@ -61,15 +68,17 @@ def html_for(kind: str, lesson: Lesson, labels: Labels, sheet: Sheet | None = No
     }[kind]
     context: dict[str, Any] = {
         "lesson": lesson,
+        "about": lesson,
         "labels": labels,
         "lang": lesson.language,
         "kind_label": kind_label,
         "doc_title": f"{lesson.title} – {kind_label}",
         "body_class": kind,
+        "anchor_prefix": "",
     }
     if kind == "handout":
         template = "handout.html"
-        context["sections"] = _sections(lesson)
+        context["sections"] = reading_sections(lesson)
     elif kind == "tables":
         template = "tables.html"
     else:

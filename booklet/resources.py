@@ -30,9 +30,14 @@ def fonts_dir() -> Path:
     return data_dir("fonts")
 
 
+def sample_course() -> Path:
+    """The bundled unit «Қазақстандағы индустрияландыру», which `booklet book` makes when given no file."""
+    return data_dir("content") / "industrialisation" / "course.yaml"
+
+
 def sample_lesson() -> Path:
-    """The bundled sample lesson that `booklet build` makes when given no file."""
-    return data_dir("content") / "sample" / "lesson.yaml"
+    """The unit's first lesson, which `booklet build` makes when given no file."""
+    return sample_course().parent / "1-course-and-debate.yaml"
 
 
 def locale_file(lang: str) -> Path:

@@ -112,6 +112,8 @@ def _plain_name(annotation: object, metadata: typing.Sequence[object]) -> str:
         return "true/false"
     if annotation is int:
         return "integer" + _range(metadata)
+    if annotation is float:
+        return "number" + (" (0 or more)" if any(getattr(m, "ge", None) == 0 for m in metadata) else "")
     if annotation is dt.date:
         return "date"
     if annotation is str:

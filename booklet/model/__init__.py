@@ -1,5 +1,6 @@
 """The content model: what a lesson file may contain, validated by pydantic."""
 
+from .course import Course
 from .exercises import (
     EXERCISE_TYPES,
     Categorize,
@@ -19,14 +20,17 @@ from .exercises import (
     TrueFalse,
     parse_cloze,
 )
-from .lesson import Event, Figure, Lesson, Person, Section, SummaryTable, Term, Worksheet
+from .lesson import Chart, DataPoint, Event, Figure, Lesson, Person, Section, SummaryTable, Term, Worksheet
 
 __all__ = [
     "EXERCISE_TYPES",
     "Categorize",
     "Category",
+    "Chart",
     "ChoiceQuestion",
     "Cloze",
+    "Course",
+    "DataPoint",
     "Event",
     "Exercise",
     "Figure",

@@ -34,6 +34,28 @@ class Figure(ContentModel):
         return src
 
 
+class DataPoint(ContentModel):
+    """One value of a chart's series, e.g. the share of Kazakhs among workers in 1928."""
+
+    label: Text
+    """What the value is for, usually a year: «1928», «Соғыс қарсаңында»."""
+    value: float = Field(ge=0)
+    """The number, with a decimal point in YAML (19.8); it is printed with a comma (19,8)."""
+
+
+class Chart(ContentModel):
+    """Figures from the reading text that form a series, kept as numbers so a bar chart is drawn from them."""
+
+    title: Text
+    """What the series measures, printed above the chart."""
+    unit: Text
+    """Unit printed after every value: «%», «есе», «мың адам»."""
+    points: list[DataPoint] = Field(min_length=2)
+    """The values in the order they are drawn, usually by year."""
+    caption: str = ""
+    """Optional note printed under the chart, e.g. what 100% refers to."""
+
+
 class Section(ContentModel):
     """A titled part of the reading text."""
 
@@ -43,6 +65,8 @@ class Section(ContentModel):
     """Reading text: paragraphs, *emphasis*, **strong** and lists in Markdown; HTML is printed as text."""
     figures: list[Figure] = []
     """Pictures shown after the section's text."""
+    charts: list[Chart] = []
+    """Series of numbers from the section's text, drawn as bar charts after it."""
 
 
 class Term(ContentModel):
@@ -159,18 +183,27 @@ class Lesson(ContentModel):
         return self
 
     @property
+    def charts(self) -> list[Chart]:
+        return [chart for section in self.sections for chart in section.charts]
+
+    @property
     def figures(self) -> list[Figure]:
         return [figure for section in self.sections for figure in section.figures]
 
 
 def figure_path_problem(src: str) -> str | None:
     """Why `src` may not be used as a figure path, or None when it is a plain relative path."""
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith("//"):
-        return "figures must be files in the lesson's folder, not URLs"
-    if src.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", src):
-        return "figure paths must be relative to the lesson's folder"
-    if ".." in re.split(r"[\\/]", src):
-        return "figure paths may not leave the lesson's folder ('..')"
-    if not src.lower().endswith(FIGURE_SUFFIXES):
-        return "figures must be PNG, JPEG or SVG files"
+    return relative_path_problem(src, "figure", "lesson", FIGURE_SUFFIXES, "PNG, JPEG or SVG files")
+
+
+def relative_path_problem(path: str, noun: str, owner: str, suffixes: tuple[str, ...], kind: str) -> str | None:
+    """Why `path` may not name a `noun` file inside the `owner` file's folder, or None when it may."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", path) or path.startswith("//"):
+        return f"{noun}s must be files in the {owner}'s folder, not URLs"
+    if path.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", path):
+        return f"{noun} paths must be relative to the {owner}'s folder"
+    if ".." in re.split(r"[\\/]", path):
+        return f"{noun} paths may not leave the {owner}'s folder ('..')"
+    if not path.lower().endswith(suffixes):
+        return f"{noun}s must be {kind}"
     return None

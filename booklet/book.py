@@ -1,0 +1,120 @@
+"""The textbook: a course's lessons as one PDF with cover, contents, glossary and answers.
+
+Derivation is pure (chapters, the merged glossary in Kazakh order); page numbers are left
+to the layout engine (`target-counter` in the contents), so they cannot drift from where
+the chapters really start. The book is rendered and checked in memory, then written
+atomically like every other printout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .build import Printout
+from .kazakh import sort_key
+from .labels import Labels, labels_for
+from .loader import Textbook, load_course
+from .model import Lesson
+from .output import prepare_folder, write_atomically
+from .printouts import ReadingSection, reading_sections
+from .render import Rendered, Renderer, default_renderer
+from .templating import environment
+from .worksheet import Sheet, derive_sheet
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One lesson as a chapter of the book."""
+
+    number: int
+    heading: str
+    """«2-сабақ. …»: what the contents, the chapter's first page and its running header show."""
+    lesson: Lesson
+    sections: tuple[ReadingSection, ...]
+    sheet: Sheet
+
+    @property
+    def anchor(self) -> str:
+        return f"lesson-{self.number}"
+
+    @property
+    def anchor_prefix(self) -> str:
+        """Prefix of the ids inside the chapter's worksheet, unique in the book."""
+        return f"{self.anchor}-"
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A term of the glossary, with every distinct definition and the lessons that give it."""
+
+    term: str
+    definitions: tuple[str, ...]
+    lessons: tuple[int, ...]
+
+
+def chapters(textbook: Textbook, labels: Labels) -> tuple[Chapter, ...]:
+    """The course's lessons as numbered chapters; figure paths are made relative to the course folder."""
+    folder = textbook.path.resolve().parent
+    result = []
+    for number, (path, lesson) in enumerate(textbook.lessons, 1):
+        prefix = path.resolve().parent.relative_to(folder).as_posix()
+        sections = reading_sections(lesson, figure_folder="" if prefix == "." else prefix)
+        heading = f"{number}-{labels.lesson}. {lesson.title}"
+        result.append(Chapter(number, heading, lesson, sections, derive_sheet(lesson, labels)))
+    return tuple(result)
+
+
+def glossary(chapters: tuple[Chapter, ...]) -> tuple[GlossaryEntry, ...]:
+    """Every lesson's terms merged (the same term in two lessons is one entry) and sorted in
+    Kazakh alphabetical order, which code-point order gets wrong (Ұ before Ү, І before Ь)."""
+    merged: dict[str, tuple[str, list[str], list[int]]] = {}
+    for chapter in chapters:
+        for term in chapter.lesson.terms:
+            name, definitions, lessons = merged.setdefault(term.term.casefold(), (term.term, [], []))
+            if term.definition not in definitions:
+                definitions.append(term.definition)
+            if chapter.number not in lessons:
+                lessons.append(chapter.number)
+    entries = [GlossaryEntry(name, tuple(defs), tuple(nums)) for name, defs, nums in merged.values()]
+    return tuple(sorted(entries, key=lambda entry: (sort_key(entry.term.casefold()), entry.term)))
+
+
+def book_html(textbook: Textbook, labels: Labels, with_worksheets: bool = False) -> str:
+    """The whole book as one HTML document."""
+    course = textbook.course
+    parts = chapters(textbook, labels)
+    context: dict[str, Any] = {
+        "course": course,
+        "about": course,
+        "labels": labels,
+        "lang": course.language,
+        "kind_label": course.title,
+        "doc_title": course.title,
+        "body_class": "book",
+        "chapters": parts,
+        "glossary": glossary(parts),
+        "with_worksheets": with_worksheets,
+    }
+    return environment().get_template("book.html").render(context)
+
+
+def render_book(textbook: Textbook, renderer: Renderer, with_worksheets: bool = False) -> Rendered:
+    """Render the book of `textbook`, checked, in memory."""
+    labels = labels_for(textbook.course.language)
+    html = book_html(textbook, labels, with_worksheets)
+    return renderer.render(html, textbook.path.resolve().parent, f"{textbook.course.id}-book.pdf")
+
+
+def build_book(
+    course: str | Path, out_dir: str | Path, with_worksheets: bool = False, renderer: Renderer | None = None
+) -> Printout:
+    """Build the textbook of the course file `course` into `out_dir` as `<id>-book.pdf`."""
+    textbook = load_course(course)
+    rendered = render_book(textbook, renderer or default_renderer(), with_worksheets)
+    out = Path(out_dir)
+    prepare_folder(out)
+    path = out / f"{textbook.course.id}-book.pdf"
+    write_atomically(path, rendered.pdf)
+    return Printout("book", path, rendered.pages, len(rendered.pdf))
