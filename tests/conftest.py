@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from booklet import Renderer, load_lesson, sample_lesson
+from booklet import Renderer, load_course, load_lesson, sample_course
 from booklet.build import render_lesson
 from booklet.labels import labels_for
 from booklet.printouts import KINDS
@@ -19,6 +19,8 @@ from booklet.worksheet import Sheet, derive_sheet
 FIXTURES = Path(__file__).parent / "fixtures"
 EVERY_KIND = FIXTURES / "every-kind" / "lesson.yaml"
 ANSWER_FONT = "Booklet-Answer"
+LESSON_FILES = {"every_kind": EVERY_KIND} | {lesson.id: path for path, lesson in load_course(sample_course()).lessons}
+"""The small fixture lesson and every lesson of the bundled unit, by name."""
 
 
 def squash(text: str) -> str:
@@ -52,6 +54,7 @@ class PdfText:
 
 @dataclass
 class Built:
+    path: Path
     sheet: Sheet
     rendered: dict
     text: dict[str, PdfText]
@@ -62,30 +65,35 @@ def renderer() -> Renderer:
     return Renderer()
 
 
-def _build(path: Path, renderer: Renderer) -> Built:
-    lesson = load_lesson(path)
-    rendered = render_lesson(lesson, path.parent, KINDS, renderer)
-    return Built(
-        sheet=derive_sheet(lesson, labels_for(lesson.language)),
-        rendered=rendered,
-        text={kind: PdfText(result.pdf) for kind, result in rendered.items()},
-    )
-
-
 @pytest.fixture(scope="session")
-def every_kind(renderer: Renderer) -> Built:
-    return _build(EVERY_KIND, renderer)
+def built_lessons(renderer: Renderer) -> dict[str, Built]:
+    """Each lesson is rendered once per session, the first time a test asks for it."""
+    return {}
 
 
-@pytest.fixture(scope="session")
-def sample(renderer: Renderer) -> Built:
-    return _build(sample_lesson(), renderer)
+def _build(name: str, cache: dict[str, Built], renderer: Renderer) -> Built:
+    if name not in cache:
+        path = LESSON_FILES[name]
+        lesson = load_lesson(path)
+        rendered = render_lesson(lesson, path.parent, KINDS, renderer)
+        cache[name] = Built(
+            path=path,
+            sheet=derive_sheet(lesson, labels_for(lesson.language)),
+            rendered=rendered,
+            text={kind: PdfText(result.pdf) for kind, result in rendered.items()},
+        )
+    return cache[name]
 
 
-@pytest.fixture(params=["every_kind", "sample"])
-def built(request: pytest.FixtureRequest) -> Built:
-    """Each test that takes `built` runs on the small fixture and on the bundled sample lesson."""
-    return request.getfixturevalue(request.param)
+@pytest.fixture
+def every_kind(built_lessons: dict[str, Built], renderer: Renderer) -> Built:
+    return _build("every_kind", built_lessons, renderer)
+
+
+@pytest.fixture(params=list(LESSON_FILES))
+def built(request: pytest.FixtureRequest, built_lessons: dict[str, Built], renderer: Renderer) -> Built:
+    """Each test that takes `built` runs on the small fixture and on every lesson of the bundled unit."""
+    return _build(request.param, built_lessons, renderer)
 
 
 def write_lesson(folder: Path, text: str, name: str = "lesson.yaml") -> Path:

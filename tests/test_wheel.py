@@ -34,21 +34,28 @@ def test_wheel_carries_templates_fonts_and_the_sample(wheel):
         "booklet/fonts/PTSerif-Regular.ttf",
         "booklet/fonts/PTSansNarrow-Bold.ttf",
         "booklet/fonts/OFL-PTSerif.txt",
-        "booklet/content/sample/lesson.yaml",
+        "booklet/content/industrialisation/course.yaml",
+        "booklet/content/industrialisation/1-course-and-debate.yaml",
+        "booklet/content/industrialisation/figures/turksib-dates.svg",
         "booklet/locales/kk.yaml",
     ]:
         assert needed in names
 
 
-def test_installed_wheel_builds_the_sample_from_a_temporary_directory(wheel, tmp_path):
+def test_installed_wheel_builds_the_sample_and_the_book_from_a_temporary_directory(wheel, tmp_path):
     site, work = tmp_path / "site", tmp_path / "work"
     work.mkdir()
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)], check=True
     )
     env = {**os.environ, "PYTHONPATH": str(site)}
-    code = "import booklet, sys; print(booklet.__file__); from booklet.cli import main; sys.argv = ['booklet', 'build', '--only', 'worksheet']; main()"
+    code = (
+        "import booklet; print(booklet.__file__); from booklet.cli import main\n"
+        "main(['build', '--only', 'worksheet'], standalone_mode=False)\n"
+        "main(['book'], standalone_mode=False)"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith(str(site))
-    assert (work / "out" / "industrialisation-worksheet.pdf").stat().st_size > 10_000
+    assert (work / "out" / "course-and-debate-worksheet.pdf").stat().st_size > 10_000
+    assert (work / "out" / "industrialisation-book.pdf").stat().st_size > 100_000
