@@ -91,10 +91,18 @@ def _inline_svg(drawing: Drawing, title: str, number: int) -> str:
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<title>.*?</title>", f"<title>{_escape(title)}</title>", svg, count=1, flags=re.S)
     svg = re.sub(r"<desc>.*?</desc>\s*", "", svg, count=1, flags=re.S)
+    svg = re.sub(r'style="([^"]*)"', _presentation_attributes, svg)
     svg = re.sub(r'id="(\w+)"', rf'id="chart{number}-\1"', svg)
     svg = re.sub(r"url\(#(\w+)\)", rf"url(#chart{number}-\1)", svg)
     size = f'width="{PRINTED_MM:g}mm" height="{PRINTED_MM * HEIGHT / WIDTH:.1f}mm"'
     return re.sub(r'<svg width="[^"]*" height="[^"]*"', f"<svg {size}", svg, count=1)
+
+
+def _presentation_attributes(style: re.Match[str]) -> str:
+    """`style="fill: red; stroke: none"` as `fill="red" stroke="none"`: inside an HTML page,
+    WeasyPrint reads a style attribute as page CSS and warns about every SVG property in it."""
+    pairs = (part.split(":", 1) for part in style.group(1).split(";") if ":" in part)
+    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
 
 
 def _escape(text: str) -> str:

@@ -18,6 +18,8 @@ import click
 from . import (
     KINDS,
     BookletError,
+    ContentError,
+    Problem,
     Textbook,
     build,
     build_book,
@@ -35,7 +37,8 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except BookletError as error:
-            click.echo(f"booklet: {error}" if "\n" not in str(error) else str(error), err=True)
+            # Problems in files already say where they are; anything else says who is talking.
+            click.echo(str(error) if isinstance(error, ContentError) else f"booklet: {error}", err=True)
             sys.exit(error.exit_code)
 
     return wrapper
@@ -104,18 +107,18 @@ def check_command(files: tuple[Path, ...]) -> None:
     """Validate lesson or course FILES without rendering; every problem is listed as file:line:col.
 
     A course file (one with a `lessons` list) is checked with every lesson it names."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     lessons = courses = 0
     for path in files:
         try:
             loaded = load_content(path)
-        except BookletError as error:
-            problems.append(str(error))
+        except ContentError as error:
+            problems += error.problems
             continue
         courses += isinstance(loaded, Textbook)
         lessons += len(loaded.lessons) if isinstance(loaded, Textbook) else 1
     if problems:
-        raise BookletError("\n".join(problems))
+        raise ContentError(problems)
     found = [f"{lessons} lesson file{'s' if lessons != 1 else ''}"]
     if courses:
         found.insert(0, f"{courses} course file{'s' if courses != 1 else ''} with")

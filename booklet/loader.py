@@ -204,6 +204,8 @@ def _problem(path: Path, root: yaml.Node | None, model: type[BaseModel], error: 
         node = _node_at(root, loc, key=True)
     elif kind == "missing":
         message = f"missing required key '{loc[-1]}'"
+    elif kind in ("float_parsing", "float_type"):
+        message, hint = "not a number", "write it with a decimal point, e.g. 19.8; it is printed as 19,8"
     elif kind == "union_tag_invalid":
         types = _exercise_types()
         message = f"unknown exercise type '{context.get('tag')}'"

@@ -22,10 +22,22 @@ def prepare_folder(folder: Path) -> None:
         raise BookletError(f"cannot create the output folder {folder}: {error.strerror}") from None
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()
+"""What a plain `open(path, "w")` would give: mkstemp's private 0600 would hide the PDFs from
+the colleagues a teacher shares a folder with. Read once, at import, before any threads."""
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step."""
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        os.fchmod(descriptor, _FILE_MODE)
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()

@@ -22,7 +22,7 @@ from annotated_types import Ge, Le, MaxLen, MinLen  # noqa: E402
 from pydantic import BaseModel, StringConstraints  # noqa: E402
 from pydantic.fields import FieldInfo  # noqa: E402
 
-from booklet.model import Lesson  # noqa: E402
+from booklet.model import Course, Lesson  # noqa: E402
 
 README = ROOT / "README.md"
 START, END = "<!-- schema:start -->", "<!-- schema:end -->"
@@ -35,7 +35,7 @@ def reference() -> str:
 
 
 def models() -> list[type[BaseModel]]:
-    """Lesson and every model inside it, each once, depth first in field order.
+    """Lesson and every model inside it, each once, depth first in field order; then Course.
 
     Depth first puts each model right after the one that uses it (Pair after matching),
     which is the order a reader looks for them in.
@@ -50,6 +50,7 @@ def models() -> list[type[BaseModel]]:
                     visit(inner)
 
     visit(Lesson)
+    visit(Course)
     return found
 
 

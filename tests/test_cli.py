@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 from click.testing import CliRunner
@@ -86,6 +87,39 @@ def test_schema_describes_every_field():
 
 
 def test_help_everywhere():
-    for command in ([], ["build"], ["check"], ["schema"]):
+    for command in ([], ["build"], ["book"], ["check"], ["schema"]):
         result = run(*command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_written_pdfs_are_readable_like_any_new_file(tmp_path):
+    mask = os.umask(0o022)
+    os.umask(mask)
+    result = run("build", str(EVERY_KIND), "-o", str(tmp_path), "--only", "tables")
+    assert result.exit_code == 0
+    assert (tmp_path / "every-kind-tables.pdf").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_check_reads_a_course_with_its_lessons():
+    result = run("check", str(EVERY_KIND.parent.parent / "course.yaml"), str(EVERY_KIND))
+    assert result.exit_code == 0 and result.output == "1 course file with 3 lesson files OK\n"
+
+
+def test_book_writes_one_pdf_and_a_bad_course_keeps_it(tmp_path):
+    shutil.copytree(EVERY_KIND.parent, tmp_path / "every-kind")
+    for name in ("course.yaml", "second.yaml"):
+        shutil.copy(EVERY_KIND.parent.parent / name, tmp_path / name)
+    out = tmp_path / "out"
+    result = run("book", str(tmp_path / "course.yaml"), "-o", str(out))
+    assert result.exit_code == 0 and result.output.startswith(f"wrote {out / 'fixture-course-book.pdf'} (")
+    before = (out / "fixture-course-book.pdf").read_bytes()
+    second = tmp_path / "second.yaml"
+    second.write_text(second.read_text(encoding="utf-8").replace("grade: 9", "grade: 8"), encoding="utf-8")
+    result = run("book", str(tmp_path / "course.yaml"), "-o", str(out))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (
+        result.output
+        == f"{second}:6:8: grade: grade 8 differs from the course's 9 (a course's lessons share its cover)\n"
+    )
+    assert [p.name for p in out.iterdir()] == ["fixture-course-book.pdf"]
+    assert (out / "fixture-course-book.pdf").read_bytes() == before

@@ -160,3 +160,13 @@ def test_not_a_mapping_and_not_utf8(tmp_path):
     path.write_bytes("title: Қазақ".encode()[:-1] + b"\xff")
     with pytest.raises(ContentError, match="not UTF-8"):
         load_lesson(path)
+
+
+def test_a_decimal_comma_in_a_chart_value_is_explained(tmp_path):
+    chart = '    charts:\n      - title: Үлес\n        unit: "%"\n        points:\n'
+    chart += '          - {label: "1928", value: "19,8"}\n          - {label: "1935", value: 43}\n'
+    text = GOOD.replace("    figures:\n", chart + "    figures:\n", 1)
+    assert problems_of(tmp_path, text) == [
+        f"{line_of(text, '19,8')}:36: sections.1.charts.1.points.1.value: not a number "
+        "(write it with a decimal point, e.g. 19.8; it is printed as 19,8)"
+    ]
