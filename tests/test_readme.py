@@ -16,7 +16,7 @@ import yaml
 from pydantic import TypeAdapter
 
 from booklet import load_lesson
-from booklet.model import EXERCISE_TYPES, Exercise, Lesson, Section
+from booklet.model import EXERCISE_TYPES, Course, Exercise, Lesson, Section
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -67,10 +67,20 @@ def test_reference_matches_the_model():
     )
 
 
-def test_every_yaml_block_is_a_lesson_an_exercise_or_a_section():
+def _is_course(data: object) -> bool:
+    return isinstance(data, dict) and "lessons" in data
+
+
+def test_every_yaml_block_is_a_lesson_a_course_an_exercise_or_a_section():
     for block, data in _yaml_blocks():
-        known = _is_lesson(data) or _is_list_of(data, "type") or _is_list_of(data, "title", "text")
+        known = _is_lesson(data) or _is_course(data) or _is_list_of(data, "type") or _is_list_of(data, "title", "text")
         assert known, f"this README YAML block is not checked by any test:\n{block}"
+
+
+def test_example_course_validates():
+    courses = [data for _, data in _yaml_blocks() if _is_course(data)]
+    assert len(courses) == 1
+    Course.model_validate(courses[0])
 
 
 def test_example_lesson_loads(tmp_path):
