@@ -37,10 +37,10 @@ class PdfText:
     def __post_init__(self) -> None:
         with pdfplumber.open(io.BytesIO(self.data)) as pdf:
             self.pages = [page.extract_text() or "" for page in pdf.pages]
-            self.answers = [
-                "".join(c["text"] for c in page.chars if ANSWER_FONT in c["fontname"]) for page in pdf.pages
-            ]
-            self.fonts = sorted({c["fontname"].split("+", 1)[-1] for page in pdf.pages for c in page.chars})
+            self.chars = [page.chars for page in pdf.pages]
+            """Every character with its font, size and position, for tests that need more than text."""
+            self.answers = ["".join(c["text"] for c in chars if ANSWER_FONT in c["fontname"]) for chars in self.chars]
+            self.fonts = sorted({c["fontname"].split("+", 1)[-1] for chars in self.chars for c in chars})
             self.metadata = dict(pdf.metadata)
 
     def page_of(self, fragment: str) -> int:

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
 import pypdf
 import pytest
 import yaml
+from pdfplumber.utils import extract_text
 
 from booklet import ContentError, build_book, load_course, sample_course
 from booklet.book import render_book
@@ -77,13 +77,10 @@ class Book:
 def _read(course_path: Path, pdf: bytes) -> Book:
     course = yaml.safe_load(course_path.read_text(encoding="utf-8"))
     lessons = [yaml.safe_load((course_path.parent / name).read_text(encoding="utf-8")) for name in course["lessons"]]
-    with pdfplumber.open(io.BytesIO(pdf)) as document:
-        big = ["".join(c["text"] for c in page.chars if c["size"] >= 14) for page in document.pages]
-        bold = [
-            page.filter(lambda obj: obj.get("fontname", "").endswith("Booklet-Serif-Bold")).extract_text() or ""
-            for page in document.pages
-        ]
-    return Book(course_path, course, lessons, pdf, PdfText(pdf), big, bold)
+    text = PdfText(pdf)
+    big = ["".join(c["text"] for c in chars if c["size"] >= 14) for chars in text.chars]
+    bold = [extract_text([c for c in chars if c["fontname"].endswith("Booklet-Serif-Bold")]) for chars in text.chars]
+    return Book(course_path, course, lessons, pdf, text, big, bold)
 
 
 def _render(path: Path, renderer, with_worksheets: bool) -> bytes:
