@@ -8,7 +8,7 @@ atomically like every other printout.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +59,11 @@ def chapters(textbook: Textbook, labels: Labels) -> tuple[Chapter, ...]:
     folder = textbook.path.resolve().parent
     result = []
     for number, (path, lesson) in enumerate(textbook.lessons, 1):
-        prefix = path.resolve().parent.relative_to(folder).as_posix()
-        sections = reading_sections(lesson, figure_folder="" if prefix == "." else prefix)
+        lesson_folder = path.resolve().parent.relative_to(folder).as_posix()
         heading = f"{number}-{labels.lesson}. {lesson.title}"
-        result.append(Chapter(number, heading, lesson, sections, derive_sheet(lesson, labels)))
+        chapter = Chapter(number, heading, lesson, (), derive_sheet(lesson, labels))
+        sections = reading_sections(lesson, "" if lesson_folder == "." else lesson_folder, chapter.anchor_prefix)
+        result.append(replace(chapter, sections=sections))
     return tuple(result)
 
 

@@ -59,8 +59,9 @@ def value_text(value: float, unit: str) -> str:
     return f"{number}{unit}" if unit == "%" else f"{number}\u00a0{unit}"
 
 
-def draw(chart: Chart, number: int) -> DrawnChart:
-    """The bar chart of `chart`, numbered `number` among the lesson's charts."""
+def draw(chart: Chart, number: int, anchor: str) -> DrawnChart:
+    """The bar chart of `chart`, numbered `number` among the lesson's charts; `anchor` makes
+    the ids inside its SVG unique in the document."""
     _register_font()
     drawing = Drawing(WIDTH, HEIGHT)
     count = len(chart.points)
@@ -78,22 +79,22 @@ def draw(chart: Chart, number: int) -> DrawnChart:
         drawing.add(_text(centre, BOTTOM + height + 4, value_text(point.value, chart.unit), VALUE_PT))
         for line, words in enumerate(simpleSplit(point.label, FONT, LABEL_PT, slot - 4)[:2]):
             drawing.add(_text(centre, BOTTOM - 11 - line * (LABEL_PT + 2), words, LABEL_PT))
-    return DrawnChart(number, chart.title, chart.caption, Markup(_inline_svg(drawing, chart.title, number)))
+    return DrawnChart(number, chart.title, chart.caption, Markup(_inline_svg(drawing, chart.title, anchor)))
 
 
 def _text(x: float, y: float, text: str, size: float) -> String:
     return String(x, y, text, fontName=FONT, fontSize=size, textAnchor="middle", fillColor=colors.black)
 
 
-def _inline_svg(drawing: Drawing, title: str, number: int) -> str:
+def _inline_svg(drawing: Drawing, title: str, anchor: str) -> str:
     """reportlab's SVG without its XML prologue, with a real title and ids unique to this chart."""
     svg = renderSVG.drawToString(drawing)
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<title>.*?</title>", f"<title>{_escape(title)}</title>", svg, count=1, flags=re.S)
     svg = re.sub(r"<desc>.*?</desc>\s*", "", svg, count=1, flags=re.S)
     svg = re.sub(r'style="([^"]*)"', _presentation_attributes, svg)
-    svg = re.sub(r'id="(\w+)"', rf'id="chart{number}-\1"', svg)
-    svg = re.sub(r"url\(#(\w+)\)", rf"url(#chart{number}-\1)", svg)
+    svg = re.sub(r'id="(\w+)"', rf'id="{anchor}-\1"', svg)
+    svg = re.sub(r"url\(#(\w+)\)", rf"url(#{anchor}-\1)", svg)
     size = f'width="{PRINTED_MM:g}mm" height="{PRINTED_MM * HEIGHT / WIDTH:.1f}mm"'
     return re.sub(r'<svg width="[^"]*" height="[^"]*"', f"<svg {size}", svg, count=1)
 

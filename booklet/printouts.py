@@ -39,13 +39,17 @@ class ReadingSection:
     charts: tuple[DrawnChart, ...]
 
 
-def reading_sections(lesson: Lesson, figure_folder: str = "") -> tuple[ReadingSection, ...]:
+def reading_sections(lesson: Lesson, figure_folder: str = "", anchor_prefix: str = "") -> tuple[ReadingSection, ...]:
     """The lesson's sections as printed: text as HTML, figures and charts numbered through the
-    lesson. `figure_folder` is the lesson's folder relative to the document's base (the book's)."""
+    lesson. In a book, `figure_folder` is the lesson's folder relative to the book's base and
+    `anchor_prefix` keeps ids unique among the chapters."""
     sections, figures_before, charts_before = [], 0, 0
     for index, section in enumerate(lesson.sections, 1):
         figures = tuple(_numbered(f, figures_before + n, figure_folder) for n, f in enumerate(section.figures, 1))
-        charts = tuple(draw(chart, charts_before + n) for n, chart in enumerate(section.charts, 1))
+        charts = tuple(
+            draw(chart, charts_before + n, f"{anchor_prefix}chart{charts_before + n}")
+            for n, chart in enumerate(section.charts, 1)
+        )
         figures_before += len(figures)
         charts_before += len(charts)
         html = reading_html(section.text)

@@ -84,7 +84,9 @@ def _read(course_path: Path, pdf: bytes) -> Book:
 
 
 def _render(path: Path, renderer, with_worksheets: bool) -> bytes:
-    return render_book(load_course(path), renderer, with_worksheets).pdf
+    rendered = render_book(load_course(path), renderer, with_worksheets)
+    assert rendered.warnings == (), "WeasyPrint had something to say about the book"
+    return rendered.pdf
 
 
 @pytest.fixture(scope="session")

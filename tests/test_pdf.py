@@ -107,3 +107,9 @@ def test_handout_holds_every_part_of_the_lesson(every_kind):
 
 def test_render_emits_no_warnings(built):
     assert all(result.warnings == () for result in built.rendered.values())
+
+
+def test_weasyprint_has_nothing_to_say(built):
+    """Like WeasyPrint's own tests: an unexpected warning is a defect (an ignored CSS property,
+    an anchor defined twice, a missing glyph)."""
+    assert {kind: result.warnings for kind, result in built.rendered.items() if result.warnings} == {}
