@@ -131,20 +131,20 @@ def _textbook(path: Path, data: Any, root: yaml.Node | None) -> Textbook:
             problems.append(_located(path, where, ("lessons", index), f"no such file: {name}"))
             continue
         try:
-            lessons.append((folder / name, load_lesson(folder / name)))
+            data, lesson_root = read_yaml(folder / name)
+            lessons.append((folder / name, _lesson(folder / name, data, lesson_root), lesson_root))
         except ContentError as error:
             problems += error.problems
     problems += _mismatches(course, lessons)
     if problems:
         raise ContentError(problems)
-    return Textbook(path, course, tuple(lessons))
+    return Textbook(path, course, tuple((lesson_path, lesson) for lesson_path, lesson, _ in lessons))
 
 
-def _mismatches(course: Course, lessons: list[tuple[Path, Lesson]]) -> list[Problem]:
+def _mismatches(course: Course, lessons: list[tuple[Path, Lesson, yaml.Node | None]]) -> list[Problem]:
     """A book has one subject, grade and language on its cover, and one file name per lesson id."""
     problems, seen = [], {}
-    for path, lesson in lessons:
-        root = read_yaml(path)[1]
+    for path, lesson, root in lessons:
         for key in ("subject", "grade", "language"):
             if getattr(lesson, key) != getattr(course, key):
                 message = f"{key} {getattr(lesson, key)!r} differs from the course's {getattr(course, key)!r}"

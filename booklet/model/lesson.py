@@ -131,23 +131,28 @@ class Worksheet(ContentModel):
     """Exercises in the order they are printed; each has a `type`."""
 
 
-class Lesson(ContentModel):
-    """One lesson: reading text, reference material and a worksheet."""
+class TitleBlock(ContentModel):
+    """What a lesson and a course both print about themselves and write into the PDF's metadata."""
 
     id: Slug
-    """Short name used for output files, e.g. `turksib` gives `turksib-worksheet.pdf`."""
+    """Short name for output files: lesson `turksib` makes `turksib-key.pdf`, course `unit` makes `unit-book.pdf`."""
     title: Text
-    """Lesson title, printed on every page's header."""
+    """Title, printed in every page's header (a course's also on its cover)."""
     subject: Text
-    """School subject, e.g. «Қазақстан тарихы»."""
+    """School subject, e.g. «Қазақстан тарихы»; a course's lessons must all name the course's."""
     grade: int = Field(ge=1, le=12)
-    """School year (сынып) the lesson is for."""
+    """School year (сынып); a course's lessons must all be for the course's."""
     author: Text
-    """Author line, also written into the PDF's metadata."""
+    """Author line, printed and written into the PDF's metadata."""
     language: Literal["kk"] = "kk"
-    """Language of the content; Kazakh for now."""
+    """Language of the content; Kazakh for now. A course's lessons share the course's."""
     date: dt.date | None = None
     """Date written into the PDF's metadata; output never depends on the clock."""
+
+
+class Lesson(TitleBlock):
+    """One lesson: reading text, reference material and a worksheet."""
+
     objectives: list[Text] = []
     """Learning objectives (оқу мақсаттары)."""
     sections: list[Section] = Field(min_length=1)
