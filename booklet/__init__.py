@@ -6,6 +6,8 @@ The public API is what this module exports; the CLI (`booklet.cli`) uses nothing
 from .book import build_book
 from .build import PaginationMismatch, Printout, build
 from .errors import BookletError, ContentError, Problem, ResourceError
+from .labels import LANGUAGES, SCRIPTS, labels_for
+from .latin import LatinSettings, latin_lesson, latin_textbook, to_latin
 from .loader import Textbook, load_content, load_course, load_lesson
 from .model import Course, Lesson
 from .printouts import KINDS
@@ -14,6 +16,9 @@ from .resources import sample_course, sample_lesson
 
 __all__ = [
     "KINDS",
+    "LANGUAGES",
+    "SCRIPTS",
+    "LatinSettings",
     "BookletError",
     "ContentError",
     "Course",
@@ -27,12 +32,16 @@ __all__ = [
     "build",
     "build_book",
     "course_schema",
+    "labels_for",
+    "latin_lesson",
+    "latin_textbook",
     "lesson_schema",
     "load_content",
     "load_course",
     "load_lesson",
     "sample_course",
     "sample_lesson",
+    "to_latin",
 ]
 
 

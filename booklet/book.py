@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .build import Printout
+from .build import Printout, page_settings
 from .kazakh import sort_key
 from .labels import Labels, labels_for
+from .latin import latin_textbook
 from .loader import Textbook, load_course
 from .model import Lesson
 from .output import prepare_folder, write_atomically
@@ -60,7 +61,7 @@ def chapters(textbook: Textbook, labels: Labels) -> tuple[Chapter, ...]:
     result = []
     for number, (path, lesson) in enumerate(textbook.lessons, 1):
         lesson_folder = path.resolve().parent.relative_to(folder).as_posix()
-        heading = f"{number}-{labels.lesson}. {lesson.title}"
+        heading = f"{labels.lesson_number(number)}. {lesson.title}"
         chapter = Chapter(number, heading, lesson, (), derive_sheet(lesson, labels))
         sections = reading_sections(lesson, "" if lesson_folder == "." else lesson_folder, chapter.anchor_prefix)
         result.append(replace(chapter, sections=sections))
@@ -101,19 +102,29 @@ def book_html(textbook: Textbook, labels: Labels, with_worksheets: bool = False)
     return environment().get_template("book.html").render(context)
 
 
-def render_book(textbook: Textbook, renderer: Renderer, with_worksheets: bool = False) -> Rendered:
-    """Render the book of `textbook`, checked, in memory."""
-    labels = labels_for(textbook.course.language)
+def render_book(
+    textbook: Textbook, renderer: Renderer, with_worksheets: bool = False, labels: Labels | None = None
+) -> Rendered:
+    """Render the book of `textbook`, checked, in memory, with `labels` (default: the course language's)."""
+    labels = labels_for(textbook.course.language) if labels is None else labels
     html = book_html(textbook, labels, with_worksheets)
     return renderer.render(html, textbook.path.resolve().parent, f"{textbook.course.id}-book.pdf")
 
 
 def build_book(
-    course: str | Path, out_dir: str | Path, with_worksheets: bool = False, renderer: Renderer | None = None
+    course: str | Path,
+    out_dir: str | Path,
+    with_worksheets: bool = False,
+    renderer: Renderer | None = None,
+    lang: str | None = None,
+    script: str | None = None,
 ) -> Printout:
-    """Build the textbook of the course file `course` into `out_dir` as `<id>-book.pdf`."""
+    """Build the textbook of the course file `course` into `out_dir` as `<id>-book.pdf`; the
+    course's labels and alphabet (or `lang`, `script`) hold for every chapter."""
     textbook = load_course(course)
-    rendered = render_book(textbook, renderer or default_renderer(), with_worksheets)
+    labels, alphabet = page_settings(textbook.course, lang, script)
+    printed = latin_textbook(textbook) if alphabet == "latn" else textbook
+    rendered = render_book(printed, renderer or default_renderer(), with_worksheets, labels)
     out = Path(out_dir)
     prepare_folder(out)
     path = out / f"{textbook.course.id}-book.pdf"

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BookletError, ContentError
-from .labels import labels_for
+from .labels import Labels, labels_for
+from .latin import latin_lesson
 from .loader import load_lesson
 from .model import Lesson
+from .model.lesson import TitleBlock
 from .output import prepare_folder, write_atomically
 from .printouts import KINDS, html_for
 from .render import Rendered, Renderer, default_renderer
@@ -39,6 +41,8 @@ def build(
     out_dir: str | Path,
     only: Iterable[str] = KINDS,
     renderer: Renderer | None = None,
+    lang: str | None = None,
+    script: str | None = None,
 ) -> list[Printout]:
     """Build the printouts `only` names (default: all) of one or more lessons into `out_dir`.
 
@@ -51,7 +55,9 @@ def build(
     renderer = renderer or default_renderer()
     pending: list[tuple[str, str, Rendered]] = []
     for path, lesson in loaded:
-        for kind, result in render_lesson(lesson, path.resolve().parent, kinds, renderer).items():
+        labels, alphabet = page_settings(lesson, lang, script)
+        printed = latin_lesson(lesson) if alphabet == "latn" else lesson
+        for kind, result in render_lesson(printed, path.resolve().parent, kinds, renderer, labels).items():
             pending.append((kind, f"{lesson.id}-{kind}.pdf", result))
     out = Path(out_dir)
     prepare_folder(out)
@@ -60,6 +66,13 @@ def build(
         write_atomically(out / name, result.pdf)
         written.append(Printout(kind, out / name, result.pages, len(result.pdf)))
     return written
+
+
+def page_settings(block: TitleBlock, lang: str | None, script: str | None) -> tuple[Labels, str]:
+    """The labels and alphabet a lesson or course is printed with: the command line's choice,
+    else the file's own, else the content's language in Cyrillic."""
+    alphabet = script or block.script or "cyrl"
+    return labels_for(lang or block.labels or block.language, alphabet), alphabet
 
 
 def _load_all(paths: list[Path]) -> list[tuple[Path, Lesson]]:
@@ -82,9 +95,12 @@ def _load_all(paths: list[Path]) -> list[tuple[Path, Lesson]]:
     return loaded
 
 
-def render_lesson(lesson: Lesson, folder: Path, kinds: Iterable[str], renderer: Renderer) -> dict[str, Rendered]:
-    """Render the printouts `kinds` of `lesson`, checked, in memory; `folder` holds its figures."""
-    labels = labels_for(lesson.language)
+def render_lesson(
+    lesson: Lesson, folder: Path, kinds: Iterable[str], renderer: Renderer, labels: Labels | None = None
+) -> dict[str, Rendered]:
+    """Render the printouts `kinds` of `lesson`, checked, in memory; `folder` holds its figures.
+    `labels` are the page labels (default: those of the lesson's language)."""
+    labels = labels_for(lesson.language) if labels is None else labels
     kinds = list(kinds)
     sheet = derive_sheet(lesson, labels) if {"worksheet", "key"} & set(kinds) else None
     rendered = {

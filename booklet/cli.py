@@ -17,6 +17,8 @@ import click
 
 from . import (
     KINDS,
+    LANGUAGES,
+    SCRIPTS,
     BookletError,
     ContentError,
     Problem,
@@ -60,6 +62,17 @@ def main() -> None:
     """Turn lesson files (YAML) into print-ready PDFs: handout, tables, worksheet and key."""
 
 
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Language of the page labels (default: the file's `labels`, else its `language`).",
+)
+script_option = click.option(
+    "--script",
+    type=click.Choice(SCRIPTS),
+    help="Alphabet of the pages: cyrl, or latn for the 2021 Kazakh Latin alphabet (default: the file's, else cyrl).",
+)
+
 output_option = click.option(
     "-o",
     "--output",
@@ -80,10 +93,14 @@ output_option = click.option(
     metavar="KINDS",
     help=f"Comma-separated printouts to make (default: all of {','.join(KINDS)}).",
 )
+@lang_option
+@script_option
 @_user_errors
-def build_command(lessons: tuple[Path, ...], out_dir: Path, only: tuple[str, ...]) -> None:
+def build_command(
+    lessons: tuple[Path, ...], out_dir: Path, only: tuple[str, ...], lang: str | None, script: str | None
+) -> None:
     """Build LESSONS (default: the bundled sample lesson) into PDFs named after each lesson's id."""
-    written = build(lessons or [sample_lesson()], out_dir, only)
+    written = build(lessons or [sample_lesson()], out_dir, only, lang=lang, script=script)
     pages = sum(printout.pages for printout in written)
     names = ", ".join(printout.path.name for printout in written)
     click.echo(f"wrote {len(written)} PDFs ({pages} pages) to {out_dir}/: {names}")
@@ -93,10 +110,14 @@ def build_command(lessons: tuple[Path, ...], out_dir: Path, only: tuple[str, ...
 @click.argument("course", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @output_option
 @click.option("--with-worksheets", is_flag=True, help="Put each lesson's worksheet after its chapter.")
+@lang_option
+@script_option
 @_user_errors
-def book_command(course: Path | None, out_dir: Path, with_worksheets: bool) -> None:
+def book_command(
+    course: Path | None, out_dir: Path, with_worksheets: bool, lang: str | None, script: str | None
+) -> None:
     """Build the textbook of COURSE (default: the bundled unit): cover, contents, chapters, glossary, answers."""
-    printout = build_book(course or sample_course(), out_dir, with_worksheets)
+    printout = build_book(course or sample_course(), out_dir, with_worksheets, lang=lang, script=script)
     click.echo(f"wrote {printout.path} ({printout.pages} pages)")
 
 

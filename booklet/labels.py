@@ -1,44 +1,116 @@
-"""Fixed words printed on pages (Аты-жөні, Бет, instruction lines), read from a locale file."""
+"""Fixed words printed on pages (Аты-жөні, Бет, instruction lines), read from a locale file.
+
+Each language has one file, `locales/<lang>.yaml`, with every key of `Labels`: a missing or
+misspelt key is an error when the file loads, never a blank on a page. Where a label and a
+number form a phrase the grammar differs between languages («3-тапсырма», «Задание 3»,
+«Exercise 3»), so the locale gives the whole phrase as a `NumberFormat` with `{n}` in it.
+
+`labels_for(lang, script)` is the one entry point: `kk` in the Cyrillic or the 2021 Latin
+alphabet (see `latin.py`), `ru`, `en`.
+"""
 
 from __future__ import annotations
 
+import string
 from functools import cache
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
+from pydantic_core import core_schema
 
+from .errors import BookletError
 from .resources import locale_file
 
+LANGUAGES = ("kk", "ru", "en")
+"""Languages whose page labels booklet ships; `kk` is the default."""
 
-class Instructions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+SCRIPTS = ("cyrl", "latn")
+"""Alphabets Kazakh pages can be printed in: Cyrillic (default) or the 2021 Latin alphabet."""
+
+LETTERS_NEEDED = 12
+"""Choice letters a locale must give: a matching exercise's right column holds up to 12 items."""
+
+
+class NumberFormat(str):
+    """A label with a number in it, written with `{n}`: «{n}-тапсырма», «Задание {n}».
+
+    Called with the number it gives the phrase: `labels.exercise_number(3)` → «3-тапсырма».
+    """
+
+    def __call__(self, number: int) -> str:
+        return self.format(n=number)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(cls._validate, core_schema.str_schema())
+
+    @classmethod
+    def _validate(cls, text: str) -> NumberFormat:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+        if fields != ["n"]:
+            raise ValueError(f"{text!r} must hold the number as {{n}} exactly once, and no other {{…}}")
+        return cls(text)
+
+
+class _Locale(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, populate_by_name=True)
+
+
+class Instructions(_Locale):
+    """The default instruction line of each exercise kind (a lesson may write its own)."""
 
     cloze: str
     cloze_bank: str
+    """A cloze whose answers are printed in a word bank."""
     matching: str
     multiple_choice: str
     true_false: str
+    """Must name both marks, `true_mark` and `false_mark`, as the pupil writes them."""
     ordering: str
     short_answer: str
     table_completion: str
     categorize: str
 
 
-class Labels(BaseModel):
+class Labels(_Locale):
     """Every label of one language; a missing one is an error when the locale loads, not a blank."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+    # The pupil's line and the page itself.
     name: str
+    """Аты-жөні: the pupil writes their name after it."""
+    class_: str = Field(alias="class")
+    """Сынып: the pupil writes their class after it."""
     date: str
     page: str
+    """Word before «n / N» in every page's footer (set as a string in base.html, placed by CSS)."""
+
+    # What each printout is called (the page header) and its headings.
     handout: str
     tables_sheet: str
     worksheet: str
     answer_key: str
     answers: str
     answer_table_title: str
-    exercise: str
+    answers_appendix: str
+    contents: str
+    glossary: str
+
+    # Numbered phrases, whose word order and hyphen are grammar.
+    exercise_number: NumberFormat
+    """«3-тапсырма», «Задание 3», «Exercise 3»."""
+    lesson_number: NumberFormat
+    """«2-сабақ», «Урок 2», «Lesson 2»: chapter headings and glossary references."""
+    grade_number: NumberFormat
+    """«9-сынып», «9 класс», «Grade 9»."""
+    variant_number: NumberFormat
+    """«1-нұсқа», «Вариант 1», «Version 1»: for exam sheets printed in several variants."""
+    variant: str
+    """Нұсқа: the word alone, e.g. for a field the pupil fills in."""
+    points: str
+    """Балл: a column or field for points."""
+
+    # The lesson's reading matter.
     item: str
     objectives: str
     terms: str
@@ -49,27 +121,71 @@ class Labels(BaseModel):
     timeline: str
     tables: str
     figure: str
+    """Printed before a figure's number: «Сурет 1.»"""
     chart: str
-    contents: str
-    lesson: str
-    glossary: str
-    answers_appendix: str
+    """Printed before a chart's number: «Диаграмма 1.»"""
+
+    # Exercises.
     word_bank: str
     true_mark: str
+    """What the pupil writes for «true» (Д); the key prints it."""
     false_mark: str
     true_word: str
     false_word: str
     also_accepted: str
+    """Before the other accepted answers of a blank in the key: «(басқа дұрыс жауап: …)»."""
     letters: tuple[str, ...]
+    """Letters of choices and of a matching's right column, in order; at least 12, all different."""
     instructions: Instructions
-    class_: str
 
-    def __init__(self, **data: object):
-        data["class_"] = data.pop("class")
-        super().__init__(**data)
+    @field_validator("letters")
+    @classmethod
+    def _enough_distinct_letters(cls, letters: tuple[str, ...]) -> tuple[str, ...]:
+        if len(letters) < LETTERS_NEEDED:
+            raise ValueError(f"give at least {LETTERS_NEEDED} letters, got {len(letters)}")
+        if len(set(letters)) != len(letters) or not all(letters):
+            raise ValueError(f"the letters must be non-empty and all different: {' '.join(letters)}")
+        return letters
+
+    @model_validator(mode="after")
+    def _marks_are_distinct_and_explained(self) -> Labels:
+        if not self.true_mark or self.true_mark == self.false_mark:
+            raise ValueError("true_mark and false_mark must be two different marks")
+        for mark in (self.true_mark, self.false_mark):
+            if mark not in self.instructions.true_false:
+                raise ValueError(f"instructions.true_false does not tell the pupil to write {mark!r}")
+        return self
+
+    def as_data(self) -> dict[str, Any]:
+        """The labels as in the locale file (`class`, not `class_`), e.g. to convert and validate again."""
+        return self.model_dump(by_alias=True)
+
+
+def labels_for(lang: str = "kk", script: str = "cyrl") -> Labels:
+    """The page labels of `lang` (kk, ru, en) in `script` (cyrl, latn).
+
+    Latin script is Kazakh's: `kk` labels are converted by `latin.latin_labels`, English ones
+    are Latin already, and Russian in the Kazakh Latin alphabet is refused rather than invented.
+    """
+    if lang not in LANGUAGES:
+        raise BookletError(f"no page labels for language {lang!r}; choose from {', '.join(LANGUAGES)}")
+    if script not in SCRIPTS:
+        raise BookletError(f"unknown script {script!r}; choose from {', '.join(SCRIPTS)}")
+    return _labels(lang, script)
 
 
 @cache
-def labels_for(lang: str) -> Labels:
+def _labels(lang: str, script: str) -> Labels:
+    labels = _read(lang)
+    if script == "cyrl" or lang == "en":
+        return labels
+    if lang != "kk":
+        raise BookletError(f"the Latin script is for Kazakh pages; use it with the kk or en labels, not {lang}")
+    from .latin import latin_labels  # latin.py builds on Labels
+
+    return latin_labels(labels)
+
+
+def _read(lang: str) -> Labels:
     with locale_file(lang).open(encoding="utf-8") as stream:
-        return Labels(**yaml.safe_load(stream))
+        return Labels.model_validate(yaml.safe_load(stream))

@@ -145,7 +145,9 @@ def _mismatches(course: Course, lessons: list[tuple[Path, Lesson, yaml.Node | No
     """A book has one subject, grade and language on its cover, and one file name per lesson id."""
     problems, seen = [], {}
     for path, lesson, root in lessons:
-        for key in ("subject", "grade", "language"):
+        for key in ("subject", "grade", "language", "labels", "script"):
+            if key in ("labels", "script") and getattr(lesson, key) is None:
+                continue  # not set: the course's holds
             if getattr(lesson, key) != getattr(course, key):
                 message = f"{key} {getattr(lesson, key)!r} differs from the course's {getattr(course, key)!r}"
                 node = _node_at(root, (key,)) or root

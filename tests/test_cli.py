@@ -123,3 +123,18 @@ def test_book_writes_one_pdf_and_a_bad_course_keeps_it(tmp_path):
     )
     assert [p.name for p in out.iterdir()] == ["fixture-course-book.pdf"]
     assert (out / "fixture-course-book.pdf").read_bytes() == before
+
+
+def test_lang_and_script_choose_the_labels_and_the_alphabet(tmp_path):
+    import re
+
+    from .conftest import PdfText
+
+    result = run("build", str(EVERY_KIND), "-o", str(tmp_path), "--only", "worksheet", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert "Exercise 1" in PdfText((tmp_path / "every-kind-worksheet.pdf").read_bytes()).pages[0]
+    result = run("build", str(EVERY_KIND), "-o", str(tmp_path), "--only", "worksheet", "--script", "latn")
+    assert result.exit_code == 0, result.output
+    text = "".join(PdfText((tmp_path / "every-kind-worksheet.pdf").read_bytes()).pages)
+    assert "1-tapsyrma" in text and not re.search("[\u0400-\u04ff]", text)
+    assert run("build", "--lang", "de").exit_code == 2

@@ -148,6 +148,10 @@ class TitleBlock(ContentModel):
     """Language of the content; Kazakh for now. A course's lessons share the course's."""
     date: dt.date | None = None
     """Date written into the PDF's metadata; output never depends on the clock."""
+    labels: Literal["kk", "ru", "en"] | None = None
+    """Language of the page labels (Аты-жөні, тапсырма, Бет …); `language` when empty; `--lang` overrides."""
+    script: Literal["cyrl", "latn"] | None = None
+    """Alphabet of the pages: `cyrl`, or `latn` for the 2021 Kazakh Latin alphabet; `--script` overrides."""
 
 
 class Lesson(TitleBlock):
