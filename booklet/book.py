@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import Printout, page_settings
-from .kazakh import sort_key
+from .kazakh import fold, sort_key
 from .labels import Labels, labels_for
 from .latin import latin_textbook
 from .loader import Textbook, load_course
@@ -74,13 +74,13 @@ def glossary(chapters: tuple[Chapter, ...]) -> tuple[GlossaryEntry, ...]:
     merged: dict[str, tuple[str, list[str], list[int]]] = {}
     for chapter in chapters:
         for term in chapter.lesson.terms:
-            name, definitions, lessons = merged.setdefault(term.term.casefold(), (term.term, [], []))
+            name, definitions, lessons = merged.setdefault(fold(term.term), (term.term, [], []))
             if term.definition not in definitions:
                 definitions.append(term.definition)
             if chapter.number not in lessons:
                 lessons.append(chapter.number)
     entries = [GlossaryEntry(name, tuple(defs), tuple(nums)) for name, defs, nums in merged.values()]
-    return tuple(sorted(entries, key=lambda entry: (sort_key(entry.term.casefold()), entry.term)))
+    return tuple(sorted(entries, key=lambda entry: (sort_key(entry.term), entry.term)))
 
 
 def book_html(textbook: Textbook, labels: Labels, with_worksheets: bool = False) -> str:

@@ -5,8 +5,21 @@ from __future__ import annotations
 ALPHABET = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ"
 """The 42 Cyrillic letters in collation order (code-point order is wrong: Ұ < Ү, І < Ь)."""
 
+LATIN_ALPHABET = "AÄBDEFGĞHIİJKLMNÑOÖPQRSŞTUŪÜVYZ"
+"""The 31 capitals of the 2021 Latin alphabet, in its order (İ i and I ı are two letters)."""
+
 _RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
 _RANK.update({letter.lower(): rank for letter, rank in list(_RANK.items())})
+_RANK.update({letter: 100 + rank for rank, letter in enumerate(LATIN_ALPHABET)})
+
+
+def fold(text: str) -> str:
+    """Lower case the Kazakh way in both alphabets: İ → i and I → ı (Python's lower() makes
+    both i), so that terms differing only in case are one glossary entry."""
+    return text.replace("İ", "i").replace("I", "ı").lower()
+
+
+_RANK.update({fold(letter): rank for letter, rank in list(_RANK.items()) if rank >= 100})
 _IGNORED = set("«»„“”\"'()")
 """Quotes and brackets do not take part in ordering: «Кіші Қазан» sorts under К."""
 

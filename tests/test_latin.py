@@ -298,3 +298,24 @@ def test_a_book_in_latin(renderer):
     assert set(CYRILLIC.findall(text)) <= set(CYRILLIC.findall(figure))
     assert "1-sabaq. Türksıb temır joly" in text and "Mazmūny" in text
     assert "9-synyp" in text
+
+
+def test_latin_words_sort_in_the_2021_alphabets_order():
+    from booklet.kazakh import fold, sort_key
+
+    words = ["Zat", "Şahta", "Sana", "Üles", "Ūjym", "İri", "Işkı", "Ğylym", "Gül", "Bala", "Ärıp", "Ağa"]
+    assert sorted(words, key=sort_key) == [
+        "Ağa",
+        "Ärıp",
+        "Bala",
+        "Gül",
+        "Ğylym",
+        "Işkı",
+        "İri",
+        "Sana",
+        "Şahta",
+        "Ūjym",
+        "Üles",
+        "Zat",
+    ]
+    assert fold("İRİ") == "iri" and fold("IŞKI") == "ışkı"
