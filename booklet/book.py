@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import Printout, page_settings
+from .hyphenation import keep_whole_in_html
 from .kazakh import fold, sort_key
 from .labels import Labels, labels_for
 from .latin import latin_textbook
@@ -99,7 +100,7 @@ def book_html(textbook: Textbook, labels: Labels, with_worksheets: bool = False)
         "glossary": glossary(parts),
         "with_worksheets": with_worksheets,
     }
-    return environment().get_template("book.html").render(context)
+    return keep_whole_in_html(environment().get_template("book.html").render(context))
 
 
 def render_book(

@@ -12,6 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from .charts import DrawnChart, draw
+from .hyphenation import keep_whole_in_html
 from .labels import Labels
 from .markup import reading_html
 from .model import Figure, Lesson
@@ -92,4 +93,4 @@ def html_for(kind: str, lesson: Lesson, labels: Labels, sheet: Sheet | None = No
         context["sheet"] = sheet
         context["show_answers"] = kind == "key"
         context["body_class"] = "worksheet" if kind == "worksheet" else "key"
-    return environment().get_template(template).render(context)
+    return keep_whole_in_html(environment().get_template(template).render(context))

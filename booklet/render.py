@@ -19,6 +19,7 @@ from weasyprint.urls import FatalURLFetchingError
 from .errors import BookletError, ResourceError
 from .fetcher import LessonFetcher
 from .fontcheck import check_fonts, collect_warnings
+from .hyphenation import register as register_kazakh_hyphenation
 from .resources import data_dir, fonts_dir
 from .templating import environment
 from .typeset import GEOMETRY
@@ -45,6 +46,7 @@ class Renderer:
     """Turns HTML into checked PDF bytes, reusing fonts and the parsed stylesheet."""
 
     def __init__(self) -> None:
+        register_kazakh_hyphenation()  # before the first layout: pyphen caches per process
         self.font_config = FontConfiguration()
         css_source = environment().get_template("booklet.css").render(g=GEOMETRY)
         self.stylesheet = CSS(

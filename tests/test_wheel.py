@@ -38,6 +38,7 @@ def test_wheel_carries_templates_fonts_and_the_sample(wheel):
         "booklet/content/industrialisation/1-course-and-debate.yaml",
         "booklet/content/industrialisation/figures/turksib-dates.svg",
         "booklet/locales/kk.yaml",
+        "booklet/dictionaries/hyph_kk_KZ.dic",
     ]:
         assert needed in names
 
