@@ -8,6 +8,7 @@ from .build import PaginationMismatch, Printout, build
 from .errors import BookletError, ContentError, Problem, ResourceError
 from .labels import LANGUAGES, SCRIPTS, labels_for
 from .latin import LatinSettings, latin_lesson, latin_textbook, to_latin
+from .lint import Finding, fix_file, format_finding, lint_file, lint_paths
 from .loader import Textbook, load_content, load_course, load_lesson
 from .model import Course, Lesson
 from .printouts import KINDS
@@ -21,6 +22,7 @@ __all__ = [
     "LatinSettings",
     "BookletError",
     "ContentError",
+    "Finding",
     "Course",
     "Lesson",
     "PaginationMismatch",
@@ -32,9 +34,13 @@ __all__ = [
     "build",
     "build_book",
     "course_schema",
+    "fix_file",
+    "format_finding",
     "labels_for",
     "latin_lesson",
     "latin_textbook",
+    "lint_file",
+    "lint_paths",
     "lesson_schema",
     "load_content",
     "load_course",

@@ -26,7 +26,9 @@ from . import (
     build,
     build_book,
     course_schema,
+    format_finding,
     lesson_schema,
+    lint_paths,
     load_content,
     sample_course,
     sample_lesson,
@@ -144,6 +146,20 @@ def check_command(files: tuple[Path, ...]) -> None:
     if courses:
         found.insert(0, f"{courses} course file{'s' if courses != 1 else ''} with")
     click.echo(" ".join(found) + " OK")
+
+
+@main.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--fix", is_flag=True, help="Write the safe fixes into the files first; comments and layout are kept.")
+@_user_errors
+def lint_command(paths: tuple[Path, ...], fix: bool) -> None:
+    """Report typographic defects in lesson files (or folders of them) as file:line:col: code: message (fix).
+
+    Exit code 1 when anything is found (after --fix: anything a person must decide)."""
+    findings = lint_paths(paths, fix=fix)
+    for finding in findings:
+        click.echo(format_finding(finding))
+    sys.exit(1 if findings else 0)
 
 
 @main.command("schema")

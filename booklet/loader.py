@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .model import Course, Lesson
+from .typography import normalise_content
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -95,6 +96,7 @@ def load_content(path: str | Path) -> Lesson | Textbook:
 
 
 def _lesson(path: Path, data: Any, root: yaml.Node | None) -> Lesson:
+    data = _typeset(data)
     lesson = _validated(path, data, root, Lesson, "a lesson file must be a mapping of keys such as id, title, sections")
     _check_figures(path, root, lesson)
     return lesson
@@ -118,7 +120,8 @@ def load_course(path: str | Path) -> Textbook:
 
 
 def _textbook(path: Path, data: Any, root: yaml.Node | None) -> Textbook:
-    course = _validated(path, data, root, Course, "a course file must be a mapping of keys such as title, lessons")
+    not_a_mapping = "a course file must be a mapping of keys such as title, lessons"
+    course = _validated(path, _typeset(data), root, Course, not_a_mapping)
     folder = path.resolve().parent
     lessons, problems = [], []
     for index, name in enumerate(course.lessons):
@@ -162,6 +165,15 @@ def _mismatches(course: Course, lessons: list[tuple[Path, Lesson, yaml.Node | No
 def _located(path: Path, node: yaml.Node | None, loc: Loc, message: str, hint: str | None = None) -> Problem:
     line, column = _position(node) if node is not None else (1, 1)
     return Problem(path, line, column, _dotted(loc), message, hint)
+
+
+def _typeset(data: Any) -> Any:
+    """Content text as Kazakh typography prints it («», dashes, no-break spaces), normalised
+    before validation so answers and options are compared in their printed form; the file
+    itself is never rewritten. A file with `typography: false` is printed as written."""
+    if isinstance(data, dict) and data.get("typography", True) is not False:
+        return normalise_content(data)
+    return data
 
 
 def _validated(path: Path, data: Any, root: yaml.Node | None, model: type[M], not_a_mapping: str) -> M:

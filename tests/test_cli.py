@@ -138,3 +138,27 @@ def test_lang_and_script_choose_the_labels_and_the_alphabet(tmp_path):
     text = "".join(PdfText((tmp_path / "every-kind-worksheet.pdf").read_bytes()).pages)
     assert "1-tapsyrma" in text and not re.search("[\u0400-\u04ff]", text)
     assert run("build", "--lang", "de").exit_code == 2
+
+
+def test_lint_exit_codes(tmp_path):
+    from booklet import sample_course
+
+    assert run("lint", str(sample_course().parent)).exit_code == 0
+    planted = EVERY_KIND.parent.parent / "lint" / "planted.yaml"
+    result = run("lint", str(planted))
+    assert result.exit_code == 1 and result.output.startswith(f"{planted}:")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: [unclosed\n", encoding="utf-8")
+    result = run("lint", str(broken))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_lint_fix_rewrites_only_the_defects(tmp_path):
+    lesson = tmp_path / "lesson.yaml"
+    lesson.write_text('# кіріспе\ntitle: "1928-1932 жж." # ескерту\ntext: Ол "Кіші Қазан" деді\n', encoding="utf-8")
+    result = run("lint", "--fix", str(lesson))
+    assert result.exit_code == 0, result.output
+    assert (
+        lesson.read_text(encoding="utf-8")
+        == '# кіріспе\ntitle: "1928–1932 жж." # ескерту\ntext: Ол «Кіші Қазан» деді\n'
+    )

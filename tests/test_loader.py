@@ -79,8 +79,8 @@ def test_choice_answer_must_be_an_option(tmp_path):
     text = GOOD.replace("answer: 200 млн сом", "answer: 250 млн сом")
     [problem] = problems_of(tmp_path, text)
     assert problem.startswith(
-        f"{line_of(text, '250 млн')}:19: worksheet.exercises.3.questions.1.answer: answer '250 млн сом'"
-    )
+        f"{line_of(text, '250 млн')}:19: worksheet.exercises.3.questions.1.answer: answer '250\u00a0млн\u00a0сом'"
+    )  # compared, and quoted, as it will be printed: with no-break spaces
 
 
 def test_cloze_without_blanks(tmp_path):
@@ -170,3 +170,14 @@ def test_a_decimal_comma_in_a_chart_value_is_explained(tmp_path):
         f"{line_of(text, '19,8')}:36: sections.1.charts.1.points.1.value: not a number "
         "(write it with a decimal point, e.g. 19.8; it is printed as 19,8)"
     ]
+
+
+def test_text_is_typeset_at_load_unless_the_lesson_says_not(tmp_path):
+    text = GOOD.replace("Ірі машиналы өндірісті құру.", 'Ф.И.Голощекин "Кіші Қазан" - 1928-1932 жж.')
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "bars.svg").write_bytes((EVERY_KIND.parent / "figures" / "bars.svg").read_bytes())
+    lesson = load_lesson(write_lesson(tmp_path, text))
+    assert lesson.terms[0].definition == "Ф.\u00a0И.\u00a0Голощекин «Кіші Қазан»\u00a0– 1928–1932\u00a0жж."
+    assert "Ф.И.Голощекин" in (tmp_path / "lesson.yaml").read_text(encoding="utf-8"), "the file is not rewritten"
+    lesson = load_lesson(write_lesson(tmp_path, "typography: false\n" + text))
+    assert lesson.terms[0].definition == 'Ф.И.Голощекин "Кіші Қазан" - 1928-1932 жж.'

@@ -152,6 +152,8 @@ class TitleBlock(ContentModel):
     """Language of the page labels (Аты-жөні, тапсырма, Бет …); `language` when empty; `--lang` overrides."""
     script: Literal["cyrl", "latn"] | None = None
     """Alphabet of the pages: `cyrl`, or `latn` for the 2021 Kazakh Latin alphabet; `--script` overrides."""
+    typography: bool = True
+    """Set «» quotes, dashes and no-break spaces the Kazakh way at load; false prints the text as written."""
 
 
 class Lesson(TitleBlock):

@@ -1,0 +1,51 @@
+"""Lint real Kazakh text nobody on this project wrote, to see how often each rule fires and on what.
+
+    python scripts/lint_corpus.py [CORPUS] [--examples N]
+
+CORPUS defaults to ../shared/corpus/ud-kazakh-ktb-test.txt (one sentence a line). Prints how many
+findings each code has, on how many lines, and a few examples of each, so false positives can be
+read and classified. Each line is checked as one string, as a lesson's field would be.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+from pathlib import Path
+
+from booklet.typography import CODES, defects, normalise
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "ud-kazakh-ktb-test.txt"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
+    parser.add_argument("--examples", type=int, default=4, help="examples to print per code")
+    args = parser.parse_args()
+    lines = args.corpus.read_text(encoding="utf-8").splitlines()
+    found: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for number, line in enumerate(lines, start=1):
+        for defect in defects(line):
+            found[defect.code].append((number, _excerpt(line, defect.start, defect.end), defect.fix or ""))
+    changed = sum(normalise(line) != line for line in lines)
+    total = sum(len(items) for items in found.values())
+    print(f"{args.corpus.name}: {len(lines)} lines, {total} findings, normalise changes {changed} lines\n")
+    for code in sorted(found):
+        items = found[code]
+        print(f"{code} {CODES[code]}: {len(items)} on {len({n for n, _, _ in items})} lines")
+        for number, excerpt, fix in items[: args.examples]:
+            print(f"    {number}: {excerpt}" + (f"   fix: {fix!r}" if fix else ""))
+    quiet = sorted(set(CODES) - set(found))
+    print(f"\nno findings: {', '.join(quiet)}")
+
+
+def _excerpt(line: str, start: int, end: int) -> str:
+    """The finding in its context, marked with ⟦ ⟧."""
+    left, right = max(0, start - 25), min(len(line), end + 25)
+    return f"{line[left:start]}⟦{line[start:end]}⟧{line[end:right]}"
+
+
+if __name__ == "__main__":
+    main()
