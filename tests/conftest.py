@@ -71,7 +71,7 @@ def built_lessons(renderer: Renderer) -> dict[str, Built]:
     return {}
 
 
-def _build(name: str, cache: dict[str, Built], renderer: Renderer) -> Built:
+def build_once(name: str, cache: dict[str, Built], renderer: Renderer) -> Built:
     if name not in cache:
         path = LESSON_FILES[name]
         lesson = load_lesson(path)
@@ -87,13 +87,13 @@ def _build(name: str, cache: dict[str, Built], renderer: Renderer) -> Built:
 
 @pytest.fixture
 def every_kind(built_lessons: dict[str, Built], renderer: Renderer) -> Built:
-    return _build("every_kind", built_lessons, renderer)
+    return build_once("every_kind", built_lessons, renderer)
 
 
 @pytest.fixture(params=list(LESSON_FILES))
 def built(request: pytest.FixtureRequest, built_lessons: dict[str, Built], renderer: Renderer) -> Built:
     """Each test that takes `built` runs on the small fixture and on every lesson of the bundled unit."""
-    return _build(request.param, built_lessons, renderer)
+    return build_once(request.param, built_lessons, renderer)
 
 
 def write_lesson(folder: Path, text: str, name: str = "lesson.yaml") -> Path:
