@@ -124,7 +124,7 @@ def build_book(
     course's labels and alphabet (or `lang`, `script`) hold for every chapter."""
     textbook = load_course(course)
     labels, alphabet = page_settings(textbook.course, lang, script)
-    printed = latin_textbook(textbook) if alphabet == "latn" else textbook
+    printed = latin_textbook(textbook, textbook.course.latin) if alphabet == "latn" else textbook
     rendered = render_book(printed, renderer or default_renderer(), with_worksheets, labels)
     out = Path(out_dir)
     prepare_folder(out)

@@ -56,7 +56,7 @@ def build(
     pending: list[tuple[str, str, Rendered]] = []
     for path, lesson in loaded:
         labels, alphabet = page_settings(lesson, lang, script)
-        printed = latin_lesson(lesson) if alphabet == "latn" else lesson
+        printed = latin_lesson(lesson, lesson.latin) if alphabet == "latn" else lesson
         for kind, result in render_lesson(printed, path.resolve().parent, kinds, renderer, labels).items():
             pending.append((kind, f"{lesson.id}-{kind}.pdf", result))
     out = Path(out_dir)

@@ -21,12 +21,15 @@ from . import (
     SCRIPTS,
     BookletError,
     ContentError,
+    Lesson,
     Problem,
     Textbook,
     build,
     build_book,
     course_schema,
     format_finding,
+    latin_lesson,
+    latin_textbook,
     lesson_schema,
     lint_paths,
     load_content,
@@ -125,11 +128,13 @@ def book_command(
 
 @main.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@script_option
 @_user_errors
-def check_command(files: tuple[Path, ...]) -> None:
+def check_command(files: tuple[Path, ...], script: str | None) -> None:
     """Validate lesson or course FILES without rendering; every problem is listed as file:line:col.
 
-    A course file (one with a `lessons` list) is checked with every lesson it names."""
+    A course file (one with a `lessons` list) is checked with every lesson it names; with
+    --script latn, also that the Latin conversion keeps every answer distinct."""
     problems: list[Problem] = []
     lessons = courses = 0
     for path in files:
@@ -138,6 +143,11 @@ def check_command(files: tuple[Path, ...]) -> None:
         except ContentError as error:
             problems += error.problems
             continue
+        if (script or loaded_script(loaded)) == "latn":
+            if isinstance(loaded, Textbook):
+                latin_textbook(loaded, loaded.course.latin)
+            else:
+                latin_lesson(loaded, loaded.latin)
         courses += isinstance(loaded, Textbook)
         lessons += len(loaded.lessons) if isinstance(loaded, Textbook) else 1
     if problems:
@@ -167,3 +177,8 @@ def lint_command(paths: tuple[Path, ...], fix: bool) -> None:
 def schema_command(course: bool) -> None:
     """Print the JSON Schema of lesson files (for editors' YAML language servers)."""
     click.echo(json.dumps(course_schema() if course else lesson_schema(), ensure_ascii=False, indent=2))
+
+
+def loaded_script(loaded: Lesson | Textbook) -> str | None:
+    """The alphabet a lesson or course file asks for, if it asks."""
+    return loaded.course.script if isinstance(loaded, Textbook) else loaded.script

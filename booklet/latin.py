@@ -29,13 +29,14 @@ from dataclasses import replace
 from functools import cache
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
 from .errors import BookletError
 from .kazakh import LATIN_ALPHABET  # noqa: F401  (part of this module's API: the alphabet it writes)
 from .labels import Labels
 from .loader import Textbook
 from .model import Course, Lesson
+from .model.latin_spelling import DEFAULT_RUSSIAN_LETTERS, RUSSIAN_ONLY, SETTING_LETTERS, LatinSettings  # noqa: F401
 
 KAZAKH_LETTERS = {
     "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e", "ж": "j",
@@ -45,49 +46,16 @@ KAZAKH_LETTERS = {
 }  # fmt: skip
 """The 33 Cyrillic letters the 2021 alphabet has a letter for (lower case; И and Й both give İ i)."""
 
-RUSSIAN_ONLY = "ёцчщъьэюя"
-"""Cyrillic letters of Kazakh text that the 31 Latin letters do not cover."""
-
-DEFAULT_RUSSIAN_LETTERS = {"ё": "io", "ц": "s", "ч": "ç", "щ": "ş", "ъ": "", "ь": "", "э": "e", "ю": "iu", "я": "ia"}
-"""The default spelling of `RUSSIAN_ONLY` (see the module's docstring for why)."""
-
-SETTING_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzäçğıñöşūü")
-"""What a spelling in `LatinSettings` may be made of: the bundled fonts have all of these, in both cases."""
-
 CHOICE_LETTERS = ("A", "B", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T")
 """Letters of choices in Latin-script pages: the alphabet's order without the letters a pupil's
 hand confuses (Ä with A, Ğ with G, Ñ with N, Ö/Ş/Ū/Ü with their bare letters, I and İ with
 each other and with l and 1, O and Q with each other and with 0); there is no C in the alphabet."""
 
 _GLIDE_VOWELS = "ёюя"
-_KEPT_KEYS = frozenset({"id", "src", "table", "type", "language", "lessons"})
+_KEPT_KEYS = frozenset({"id", "src", "table", "type", "language", "lessons", "labels", "script", "latin"})
 """Content keys whose values are names, not text: ids, figure and lesson paths, table references."""
 
 M = TypeVar("M", bound=BaseModel)
-
-
-class LatinSettings(BaseModel):
-    """How the letters outside the 2021 alphabet are written."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-    russian_letters: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_RUSSIAN_LETTERS))
-    """Lower-case Cyrillic letter (ё ц ч щ ъ ь э ю я) → its lower-case Latin spelling; "" drops it.
-    Letters not given keep their default."""
-    no_double_i: bool = True
-    """After И or Й, write Я Ю Ё without their glide i: индустрия → industria, not industriia."""
-
-    @field_validator("russian_letters")
-    @classmethod
-    def _known_letters_and_spellings(cls, letters: dict[str, str]) -> dict[str, str]:
-        for letter, spelling in letters.items():
-            if letter not in RUSSIAN_ONLY or len(letter) != 1:
-                raise ValueError(f"{letter!r} is not one of {' '.join(RUSSIAN_ONLY)}")
-            if not set(spelling) <= SETTING_LETTERS:
-                raise ValueError(
-                    f"{letter} → {spelling!r}: use lower-case letters of {''.join(sorted(SETTING_LETTERS))}"
-                )
-        return DEFAULT_RUSSIAN_LETTERS | letters
 
 
 DEFAULT_SETTINGS = LatinSettings()

@@ -83,8 +83,8 @@ def _row(name: str, field: FieldInfo) -> str:
         f"`{name}`",
         type_name(field.annotation, field.metadata),
         "yes" if required else "no",
-        "" if required else _default(field.default),
-        field.description or "",
+        "" if required else _default(field.get_default(call_default_factory=True)),
+        " ".join((field.description or "").split()),
     ]
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
@@ -99,6 +99,9 @@ def type_name(annotation: object, metadata: typing.Sequence[object] = ()) -> str
         inner = type_name(args[0])
         inner = inner.replace("list of", "lists of", 1)
         return f"list of {inner}{_count(metadata)}"
+    if origin is dict:
+        key, value = (type_name(arg) for arg in args)
+        return f"mapping of {key} to {value}"
     if origin is tuple:
         return "[" + ", ".join(type_name(arg) for arg in args) + "]"
     if origin in (typing.Union, types.UnionType):
@@ -159,6 +162,10 @@ def _default(value: object) -> str:
         return "empty"
     if isinstance(value, bool):
         return "`true`" if value else "`false`"
+    if isinstance(value, BaseModel):
+        return f"see {type(value).__name__}" if value.model_fields_set == set() else f"`{value}`"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} → {spelling or '(dropped)'}" for key, spelling in value.items())
     return f"`{value}`"
 
 

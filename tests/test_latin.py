@@ -319,3 +319,19 @@ def test_latin_words_sort_in_the_2021_alphabets_order():
         "Zat",
     ]
     assert fold("İRİ") == "iri" and fold("IŞKI") == "ışkı"
+
+
+def test_a_lessons_own_latin_spelling_is_used_when_it_is_built_in_latin(tmp_path):
+    from booklet import build
+
+    from .conftest import PdfText, write_lesson
+
+    text = EVERY_KIND.read_text(encoding="utf-8").replace("Ірі машиналы өндірісті құру.", "Голощекин мен Щучье.")
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "bars.svg").write_bytes((EVERY_KIND.parent / "figures" / "bars.svg").read_bytes())
+    lesson = write_lesson(tmp_path, text)
+    [default] = build(lesson, tmp_path / "default", ["handout"], script="latn")
+    assert "Goloşekin men Şuçe" in "".join(PdfText(default.path.read_bytes()).pages)
+    write_lesson(tmp_path, "latin:\n  russian_letters: {щ: sç, ч: ch}\n" + text)
+    [own] = build(lesson, tmp_path / "own", ["handout"], script="latn")
+    assert "Golosçekin men Sçuche" in "".join(PdfText(own.path.read_bytes()).pages)

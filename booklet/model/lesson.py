@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .base import ContentModel, Text, content_error
 from .exercises import Exercise, TableCompletion
+from .latin_spelling import LatinSettings
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 
@@ -152,6 +153,8 @@ class TitleBlock(ContentModel):
     """Language of the page labels (Аты-жөні, тапсырма, Бет …); `language` when empty; `--lang` overrides."""
     script: Literal["cyrl", "latn"] | None = None
     """Alphabet of the pages: `cyrl`, or `latn` for the 2021 Kazakh Latin alphabet; `--script` overrides."""
+    latin: LatinSettings = LatinSettings()
+    """How the letters outside the 2021 Latin alphabet (ё ц ч щ ъ ь э ю я) are spelt with `script: latn`."""
     typography: bool = True
     """Set «» quotes, dashes and no-break spaces the Kazakh way at load; false prints the text as written."""
 
