@@ -23,6 +23,17 @@ LESSON_FILES = {"every_kind": EVERY_KIND} | {lesson.id: path for path, lesson in
 """The small fixture lesson and every lesson of the bundled unit, by name."""
 
 
+def strings(value) -> list[str]:
+    """Every string in plain data (a locale file, a YAML document, a lesson's dump), in order."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in strings(item)]
+    return []
+
+
 def squash(text: str) -> str:
     """Text without any white space, so line breaks inside a phrase do not matter."""
     return re.sub(r"\s+", "", text)

@@ -28,7 +28,7 @@ from booklet.model import (
 )
 from booklet.model.exercises import Gap
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, strings
 
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 UNIT = load_course(sample_course())
@@ -305,18 +305,7 @@ def test_the_roman_numbered_congresses_and_conferences_are_kept():
 # ---------- typography (../shared/kazakh/README.md) ----------
 
 
-def _strings(data) -> list[str]:
-    """Every text value of a lesson file, as YAML gives it (keys and quoting are not content)."""
-    if isinstance(data, str):
-        return [data]
-    if isinstance(data, dict):
-        return [text for value in data.values() for text in _strings(value)]
-    if isinstance(data, list):
-        return [text for value in data for text in _strings(value)]
-    return []
-
-
-LESSON_TEXTS = {lesson.id: "\n".join(_strings(lesson.model_dump(exclude={"id"}))) for lesson in LESSONS}
+LESSON_TEXTS = {lesson.id: "\n".join(strings(lesson.model_dump(exclude={"id"}))) for lesson in LESSONS}
 
 DEFECTS = {
     "straight or English quotes": r"[\"“”]",

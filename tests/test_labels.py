@@ -16,7 +16,7 @@ from booklet.labels import LANGUAGES, Labels, labels_for
 from booklet.printouts import KINDS
 from booklet.resources import locale_file
 
-from .conftest import EVERY_KIND, FIXTURES, PdfText, build_once
+from .conftest import EVERY_KIND, FIXTURES, PdfText, build_once, strings
 
 
 def raw_locale(lang: str) -> dict:
@@ -30,17 +30,6 @@ def keys(data: dict, prefix: str = "") -> set[str]:
         if isinstance(value, dict):
             found |= keys(value, f"{prefix}{key}.")
     return found
-
-
-def strings(value) -> list[str]:
-    """Every string in plain data (a locale file, a lesson's dump)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in strings(item)]
-    if isinstance(value, (list, tuple)):
-        return [text for item in value for text in strings(item)]
-    return []
 
 
 def words(text: str) -> set[str]:

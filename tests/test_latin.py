@@ -39,7 +39,7 @@ from booklet.model import (
 from booklet.printouts import KINDS
 from booklet.resources import fonts_dir
 
-from .conftest import EVERY_KIND, FIXTURES, PdfText, squash
+from .conftest import EVERY_KIND, FIXTURES, PdfText, squash, strings
 from .test_keys import _letter_before
 
 KAZAKH = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ"
@@ -58,16 +58,6 @@ TABLE = [tuple(REFERENCE.split()[i : i + 3]) for i in range(0, len(REFERENCE.spl
 
 def seed_text() -> str:
     return " ".join(re.sub(r"\s+", " ", path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt")))
-
-
-def strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in strings(item)]
-    if isinstance(value, (list, tuple)):
-        return [text for item in value for text in strings(item)]
-    return []
 
 
 def test_the_reference_table_has_the_33_letters():
