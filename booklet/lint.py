@@ -21,8 +21,9 @@ from typing import Any
 
 import yaml
 
+from .defects import Defect
 from .loader import _position, read_yaml
-from .typography import Defect, apply_fixes, defects, safe_fixes
+from .typography import apply_fixes, defects, safe_fixes
 
 Loc = tuple[str | int, ...]
 Span = tuple[int, int, bool]

@@ -13,7 +13,8 @@ import argparse
 from collections import defaultdict
 from pathlib import Path
 
-from booklet.typography import CODES, defects, normalise
+from booklet.defects import CODES
+from booklet.typography import defects, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "ud-kazakh-ktb-test.txt"

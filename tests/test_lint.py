@@ -36,7 +36,7 @@ def test_planted_defects_are_found_in_full_at_their_place():
 
 
 def test_planted_file_has_every_code():
-    from booklet.typography import CODES
+    from booklet.defects import CODES
 
     assert {code for _, _, code, _ in expected()} == set(CODES)
 

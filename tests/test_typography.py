@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from booklet.defects import CODES, NBSP
 from booklet.markup import _parser
-from booklet.typography import CODES, NBSP, defects, normalise, normalise_content
+from booklet.typography import defects, normalise, normalise_content
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 N = NBSP
