@@ -1,0 +1,93 @@
+"""A class roster: the pupils' names from a spreadsheet's CSV export, for one exam sheet each.
+
+Spreadsheets export CSV in several ways: UTF-8 with or without a byte-order mark, commas or
+(in Kazakh and Russian locales, where the comma is the decimal sign) semicolons. All of them
+are read; anything else is a `ContentError` that names the row, like a lesson's problems.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError, Problem
+
+NAME_HEADINGS = (
+    "аты-жөні",
+    "аты жөні",
+    "оқушы",
+    "оқушының аты-жөні",
+    "фио",
+    "ф.и.о.",
+    "имя",
+    "ученик",
+    "name",
+    "student",
+)
+"""Column headings taken to mean the pupil's name (compared without case or surrounding space)."""
+
+
+@dataclass(frozen=True)
+class Pupil:
+    """One pupil of the roster, with the row of the file it came from (for messages)."""
+
+    name: str
+    row: int
+
+
+def read_roster(path: str | Path) -> tuple[Pupil, ...]:
+    """The pupils of the roster at `path`, in file order; raise ContentError naming each bad row."""
+    path = Path(path)
+    text = _text(path)
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise ContentError([Problem(path, 1, 1, "", "the roster is empty", "export the class list with a name column")])
+    header_row = next(index for index, line in enumerate(lines, 1) if line.strip())
+    delimiter = ";" if lines[header_row - 1].count(";") > lines[header_row - 1].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = [(reader.line_num, row) for row in reader]
+    header_line, header = next((line, row) for line, row in rows if any(cell.strip() for cell in row))
+    column = _name_column(path, header_line, header)
+    pupils, problems = [], []
+    for line, row in rows:
+        if line <= header_line or not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            message = f"row has {len(row)} cells but the heading row has {len(header)}"
+            problems.append(Problem(path, line, 1, "", message, f"separate cells with '{delimiter}' only"))
+            continue
+        name = " ".join(row[column].split())
+        if not name:
+            problems.append(Problem(path, line, 1, "", "the name cell is empty", "fill it in or delete the row"))
+            continue
+        pupils.append(Pupil(name, line))
+    if problems:
+        raise ContentError(problems)
+    if not pupils:
+        raise ContentError([Problem(path, header_line, 1, "", "the roster has a heading row but no pupils")])
+    return tuple(pupils)
+
+
+def _text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        hint = "save it from the spreadsheet as «CSV UTF-8»"
+        raise ContentError([Problem(path, line, 1, "", "the roster is not UTF-8 text", hint)]) from None
+
+
+def _name_column(path: Path, line: int, header: list[str]) -> int:
+    headings = [cell.strip().casefold() for cell in header]
+    for index, heading in enumerate(headings):
+        if heading in NAME_HEADINGS:
+            return index
+    found = ", ".join(f"'{cell.strip()}'" for cell in header)
+    hint = "name the pupils' column «Аты-жөні» (or «ФИО», «name»)"
+    raise ContentError([Problem(path, line, 1, "", f"no name column among {found}", hint)])
