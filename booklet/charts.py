@@ -9,12 +9,10 @@ it are made unique per chart so several charts can share one document.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
 from markupsafe import Markup
-from reportlab.graphics import renderSVG
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
@@ -24,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from .kazakh import format_number
 from .model import Chart
 from .resources import fonts_dir
+from .svg import inline_svg
 
 FONT = "Booklet Sans"
 """The CSS family of PT Sans in booklet.css; the SVG's text names it, WeasyPrint resolves it."""
@@ -79,32 +78,8 @@ def draw(chart: Chart, number: int, anchor: str) -> DrawnChart:
         drawing.add(_text(centre, BOTTOM + height + 4, value_text(point.value, chart.unit), VALUE_PT))
         for line, words in enumerate(simpleSplit(point.label, FONT, LABEL_PT, slot - 4)[:2]):
             drawing.add(_text(centre, BOTTOM - 11 - line * (LABEL_PT + 2), words, LABEL_PT))
-    return DrawnChart(number, chart.title, chart.caption, Markup(_inline_svg(drawing, chart.title, anchor)))
+    return DrawnChart(number, chart.title, chart.caption, Markup(inline_svg(drawing, chart.title, anchor, PRINTED_MM)))
 
 
 def _text(x: float, y: float, text: str, size: float) -> String:
     return String(x, y, text, fontName=FONT, fontSize=size, textAnchor="middle", fillColor=colors.black)
-
-
-def _inline_svg(drawing: Drawing, title: str, anchor: str) -> str:
-    """reportlab's SVG without its XML prologue, with a real title and ids unique to this chart."""
-    svg = renderSVG.drawToString(drawing)
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"<title>.*?</title>", f"<title>{_escape(title)}</title>", svg, count=1, flags=re.S)
-    svg = re.sub(r"<desc>.*?</desc>\s*", "", svg, count=1, flags=re.S)
-    svg = re.sub(r'style="([^"]*)"', _presentation_attributes, svg)
-    svg = re.sub(r'id="(\w+)"', rf'id="{anchor}-\1"', svg)
-    svg = re.sub(r"url\(#(\w+)\)", rf"url(#{anchor}-\1)", svg)
-    size = f'width="{PRINTED_MM:g}mm" height="{PRINTED_MM * HEIGHT / WIDTH:.1f}mm"'
-    return re.sub(r'<svg width="[^"]*" height="[^"]*"', f"<svg {size}", svg, count=1)
-
-
-def _presentation_attributes(style: re.Match[str]) -> str:
-    """`style="fill: red; stroke: none"` as `fill="red" stroke="none"`: inside an HTML page,
-    WeasyPrint reads a style attribute as page CSS and warns about every SVG property in it."""
-    pairs = (part.split(":", 1) for part in style.group(1).split(";") if ":" in part)
-    return " ".join(f'{name.strip()}="{value.strip()}"' for name, value in pairs)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
