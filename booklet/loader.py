@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Tag, ValidationError
 
 from .errors import ContentError, Problem
-from .model import Course, Lesson
-from .typography import normalise_content
+from .model import Course, Exam, Lesson, Pool, Task
+from .model.exam import exam_problems
+from .typography import NOT_TEXT, normalise_content
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -162,6 +163,87 @@ def _mismatches(course: Course, lessons: list[tuple[Path, Lesson, yaml.Node | No
     return problems
 
 
+def load_exam(path: str | Path) -> Exam:
+    """Read an exam file and the lesson exercises it draws; raise ContentError listing every problem.
+
+    The exam returned is resolved: every task drawn `from` a lesson holds that exercise (and
+    the table a table-completion exercise names), so its points and variants can be derived.
+    """
+    path = Path(path)
+    data, root = read_yaml(path)
+    if isinstance(data, dict) and data.get("typography", True) is not False:
+        data = normalise_content(data, NOT_TEXT | _EXAM_CODES)
+    not_a_mapping = "an exam file must be a mapping of keys such as id, title, criteria, sections"
+    exam = _validated(path, data, root, Exam, not_a_mapping)
+    exam, problems = _resolved(path, root, exam)
+    if not problems:
+        problems = [_located(path, _node_at(root, loc) or root, loc, m, h) for loc, m, h in exam_problems(exam)]
+    if problems:
+        raise ContentError(problems)
+    return exam
+
+
+_EXAM_CODES = frozenset({"lesson", "criteria", "criterion", "level", "summative"})
+"""Exam keys whose values are file names or codes, not text to print."""
+
+
+def _resolved(path: Path, root: yaml.Node | None, exam: Exam) -> tuple[Exam, list[Problem]]:
+    """The exam with each `from` replaced by the lesson exercise it names, and what could not be found."""
+    folder = path.resolve().parent
+    lessons: dict[str, Lesson | None] = {}
+    problems: list[Problem] = []
+    resolved: dict[Loc, Task] = {}
+    for where, task in exam.tasks():
+        if task.drawn_from is None:
+            continue
+        name, number = task.drawn_from.lesson, task.drawn_from.exercise
+        at: Loc = (*where, "from", "lesson")
+        target = (folder / name).resolve()
+        if not target.is_relative_to(folder):
+            problems.append(
+                _located(path, _node_at(root, at) or root, at, "lesson paths may not leave the exam's folder")
+            )
+            continue
+        if not target.is_file():
+            problems.append(_located(path, _node_at(root, at) or root, at, f"no such file: {name}"))
+            continue
+        if name not in lessons:
+            try:
+                lessons[name] = _lesson(folder / name, *read_yaml(folder / name))
+            except ContentError as error:
+                lessons[name] = None
+                problems += error.problems
+        lesson = lessons[name]
+        if lesson is None:
+            continue
+        exercises = lesson.worksheet.exercises
+        if number > len(exercises):
+            at = (*where, "from", "exercise")
+            message = f"{name} has {len(exercises)} exercises, not {number}"
+            problems.append(_located(path, _node_at(root, at) or root, at, message))
+            continue
+        exercise = exercises[number - 1]
+        table = next((t for t in lesson.tables if t.id == getattr(exercise, "table", None)), None)
+        resolved[where] = task.model_copy(update={"exercise": exercise, "table": table})
+    return _with_tasks(exam, resolved), problems
+
+
+def _with_tasks(exam: Exam, resolved: dict[Loc, Task]) -> Exam:
+    """A copy of `exam` whose tasks at the given places are replaced."""
+    sections = []
+    for s_index, section in enumerate(exam.sections):
+        entries = []
+        for t_index, entry in enumerate(section.tasks):
+            where: Loc = ("sections", s_index, "tasks", t_index)
+            if isinstance(entry, Pool):
+                tasks = [resolved.get((*where, "tasks", p), task) for p, task in enumerate(entry.tasks)]
+                entries.append(entry.model_copy(update={"tasks": tasks}))
+            else:
+                entries.append(resolved.get(where, entry))
+        sections.append(section.model_copy(update={"tasks": entries}))
+    return exam.model_copy(update={"sections": sections})
+
+
 def _located(path: Path, node: yaml.Node | None, loc: Loc, message: str, hint: str | None = None) -> Problem:
     line, column = _position(node) if node is not None else (1, 1)
     return Problem(path, line, column, _dotted(loc), message, hint)
@@ -244,9 +326,15 @@ def _data_loc(root: yaml.Node | None, loc: Loc) -> Loc:
         type_node = _child(node, "type")
         if isinstance(type_node, yaml.ScalarNode) and type_node.value == part and _child(node, part) is None:
             continue  # the discriminator tag, not a key of the file
+        if part in _ENTRY_TAGS and result and isinstance(result[-1], int) and _child(node, part) is None:
+            continue  # an exam entry's branch: a task or a pool
         result.append(part)
         node = _child(node, part)
     return tuple(result)
+
+
+_ENTRY_TAGS = ("task", "pool")
+"""The tags pydantic puts in the location of an exam section's entry (`tasks.2.pool.pick`)."""
 
 
 def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
@@ -289,7 +377,9 @@ def _field_names(model: Any, loc: Loc) -> list[str]:
         current = _step(current, part)
         if current is None:
             return []
-    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return []
+    return [field.alias or name for name, field in current.model_fields.items()]
 
 
 def _step(annotation: Any, part: str | int) -> Any:
@@ -299,6 +389,9 @@ def _step(annotation: Any, part: str | int) -> Any:
             annotation = typing.get_args(annotation)[0]
         elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
             members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            named = [_tagged_as(m) for m in members]
+            if part in named:
+                return typing.get_args(members[named.index(part)])[0]
             tagged = [
                 m
                 for m in members
@@ -321,3 +414,10 @@ def _step(annotation: Any, part: str | int) -> Any:
     if typing.get_origin(annotation) in (list, tuple) and isinstance(part, int):
         return typing.get_args(annotation)[0]
     return None
+
+
+def _tagged_as(annotation: Any) -> str | None:
+    """The pydantic `Tag` of a union member (`Annotated[Task, Tag("task")]`), if it has one."""
+    if typing.get_origin(annotation) is not typing.Annotated:
+        return None
+    return next((meta.tag for meta in annotation.__metadata__ if isinstance(meta, Tag)), None)

@@ -9,7 +9,9 @@ number: the same lesson always prints the same order.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from . import kazakh
 from .labels import Labels
@@ -23,6 +25,7 @@ from .model import (
     MultipleChoice,
     Ordering,
     ShortAnswer,
+    SummaryTable,
     TableCompletion,
     TrueFalse,
     parse_cloze,
@@ -136,7 +139,35 @@ def derive_sheet(lesson: Lesson, labels: Labels) -> Sheet:
     return Sheet(title=lesson.worksheet.title or lesson.title, exercises=exercises)
 
 
-def _shuffled(items: list, lesson: Lesson, number: int) -> list:
+class Source(Protocol):
+    """What the derivers read of a lesson: the id that seeds the shuffles, and the tables.
+    A `Lesson` is one; an exam variant passes an `_ExamSource` with its own seed."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def tables(self) -> Sequence[SummaryTable]: ...
+
+
+@dataclass(frozen=True)
+class _ExamSource:
+    id: str
+    tables: tuple[SummaryTable, ...] = ()
+
+
+def derive_exercise(
+    exercise: Exercise, number: int, labels: Labels, *, seed: str, tables: tuple[SummaryTable, ...] = ()
+) -> SheetExercise:
+    """One exercise numbered `number`, shuffled as a lesson with id `seed` would shuffle it.
+
+    Exam variants use this with a seed per variant; `tables` holds the table a
+    table-completion exercise names.
+    """
+    return _DERIVERS[type(exercise)](exercise, number, _ExamSource(seed, tables), labels)
+
+
+def _shuffled(items: list, lesson: Source, number: int) -> list:
     """A fixed shuffle of `items` that never leaves them in their original order."""
     rng = random.Random(f"{lesson.id}/{number}")
     order = list(items)
@@ -151,7 +182,7 @@ def _instruction(exercise: Exercise, default: str) -> str:
     return exercise.instruction or default
 
 
-def _cloze(exercise: Cloze, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
+def _cloze(exercise: Cloze, number: int, lesson: Source, labels: Labels) -> SheetExercise:
     parts: list[str | Blank] = []
     key: list[KeyEntry] = []
     for part in parse_cloze(exercise.text):
@@ -171,7 +202,7 @@ def _cloze(exercise: Cloze, number: int, lesson: Lesson, labels: Labels) -> Shee
     return SheetExercise("cloze", number, _instruction(exercise, default), tuple(key), parts=tuple(parts), bank=bank)
 
 
-def _matching(exercise: Matching, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
+def _matching(exercise: Matching, number: int, lesson: Source, labels: Labels) -> SheetExercise:
     rights = _shuffled([pair.right for pair in exercise.pairs] + list(exercise.extra), lesson, number)
     letter_of = {text: labels.letters[index] for index, text in enumerate(rights)}
     items = tuple(
@@ -192,7 +223,7 @@ def _matching(exercise: Matching, number: int, lesson: Lesson, labels: Labels) -
     )
 
 
-def _multiple_choice(exercise: MultipleChoice, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
+def _multiple_choice(exercise: MultipleChoice, number: int, lesson: Source, labels: Labels) -> SheetExercise:
     items = []
     for index, question in enumerate(exercise.questions, start=1):
         choices = tuple(Choice(labels.letters[i], option) for i, option in enumerate(question.options))
@@ -208,7 +239,7 @@ def _multiple_choice(exercise: MultipleChoice, number: int, lesson: Lesson, labe
     )
 
 
-def _true_false(exercise: TrueFalse, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
+def _true_false(exercise: TrueFalse, number: int, lesson: Source, labels: Labels) -> SheetExercise:
     items = tuple(
         Item(
             f"q{number}-{index}",
@@ -222,7 +253,7 @@ def _true_false(exercise: TrueFalse, number: int, lesson: Lesson, labels: Labels
     return SheetExercise("true_false", number, _instruction(exercise, labels.instructions.true_false), key, items=items)
 
 
-def _ordering(exercise: Ordering, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
+def _ordering(exercise: Ordering, number: int, lesson: Source, labels: Labels) -> SheetExercise:
     shown = _shuffled(list(exercise.events), lesson, number)
     items = tuple(
         Item(f"q{number}-{index}", labels.letters[index - 1], event, str(exercise.events.index(event) + 1))
@@ -233,7 +264,7 @@ def _ordering(exercise: Ordering, number: int, lesson: Lesson, labels: Labels) -
     return SheetExercise("ordering", number, _instruction(exercise, labels.instructions.ordering), key, items=items)
 
 
-def _short_answer(exercise: ShortAnswer, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
+def _short_answer(exercise: ShortAnswer, number: int, lesson: Source, labels: Labels) -> SheetExercise:
     width = GEOMETRY.text_width - 8
     questions = tuple(
         Lines(f"q{number}-{index}", index, q.question, q.answer, ruled_lines(q.answer, q.lines, width))
@@ -249,7 +280,7 @@ def _short_answer(exercise: ShortAnswer, number: int, lesson: Lesson, labels: La
     )
 
 
-def _table_completion(exercise: TableCompletion, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
+def _table_completion(exercise: TableCompletion, number: int, lesson: Source, labels: Labels) -> SheetExercise:
     table = next(table for table in lesson.tables if table.id == exercise.table)
     cell_width = GEOMETRY.text_width / len(table.columns) - 4
     order = sorted(exercise.blanks)
@@ -276,7 +307,7 @@ def _table_completion(exercise: TableCompletion, number: int, lesson: Lesson, la
     )
 
 
-def _categorize(exercise: Categorize, number: int, lesson: Lesson, labels: Labels) -> SheetExercise:
+def _categorize(exercise: Categorize, number: int, lesson: Source, labels: Labels) -> SheetExercise:
     everything = [item for category in exercise.categories for item in category.items]
     pool = tuple(Choice(str(i), text) for i, text in enumerate(_shuffled(everything, lesson, number), start=1))
     depth = max(len(category.items) for category in exercise.categories)

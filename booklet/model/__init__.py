@@ -1,6 +1,7 @@
 """The content model: what a lesson file may contain, validated by pydantic."""
 
 from .course import Course
+from .exam import LEVELS, Criterion, Descriptor, DrawnFrom, Exam, ExamSection, Pool, Task, exercise_items
 from .exercises import (
     EXERCISE_TYPES,
     Categorize,
@@ -23,6 +24,15 @@ from .exercises import (
 from .lesson import Chart, DataPoint, Event, Figure, Lesson, Person, Section, SummaryTable, Term, Worksheet
 
 __all__ = [
+    "LEVELS",
+    "Criterion",
+    "Descriptor",
+    "DrawnFrom",
+    "Exam",
+    "ExamSection",
+    "Pool",
+    "Task",
+    "exercise_items",
     "EXERCISE_TYPES",
     "Categorize",
     "Category",
