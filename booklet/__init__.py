@@ -6,16 +6,26 @@ The public API is what this module exports; the CLI (`booklet.cli`) uses nothing
 from .book import build_book
 from .build import PaginationMismatch, Printout, build
 from .errors import BookletError, ContentError, Problem, ResourceError
+from .exam_build import ASSIGNMENTS, ExamSet, build_exam
 from .labels import LANGUAGES, SCRIPTS, labels_for
 from .latin import LatinSettings, latin_lesson, latin_textbook, to_latin
 from .lint import Finding, fix_file, format_finding, lint_file, lint_paths
-from .loader import Textbook, load_content, load_course, load_lesson
-from .model import Course, Lesson
+from .loader import Textbook, load_content, load_course, load_exam, load_lesson
+from .model import Course, Exam, Lesson
 from .printouts import KINDS
+from .progress import Progress
 from .render import Renderer
-from .resources import sample_course, sample_lesson
+from .resources import sample_course, sample_exam, sample_lesson
 
 __all__ = [
+    "ASSIGNMENTS",
+    "Exam",
+    "ExamSet",
+    "Progress",
+    "build_exam",
+    "exam_schema",
+    "load_exam",
+    "sample_exam",
     "KINDS",
     "LANGUAGES",
     "SCRIPTS",
@@ -61,7 +71,12 @@ def course_schema() -> dict:
     return _schema(Course, "booklet course")
 
 
-def _schema(model: type[Lesson] | type[Course], title: str) -> dict:
+def exam_schema() -> dict:
+    """JSON Schema of an exam file (БЖБ/ТЖБ): sections of tasks, points, criteria, descriptors."""
+    return _schema(Exam, "booklet exam")
+
+
+def _schema(model: type[Lesson] | type[Course] | type[Exam], title: str) -> dict:
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = title

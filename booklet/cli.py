@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from . import (
+    ASSIGNMENTS,
     KINDS,
     LANGUAGES,
     SCRIPTS,
@@ -23,10 +24,13 @@ from . import (
     ContentError,
     Lesson,
     Problem,
+    Progress,
     Textbook,
     build,
     build_book,
+    build_exam,
     course_schema,
+    exam_schema,
     format_finding,
     latin_lesson,
     latin_textbook,
@@ -34,6 +38,7 @@ from . import (
     lint_paths,
     load_content,
     sample_course,
+    sample_exam,
     sample_lesson,
 )
 
@@ -126,6 +131,63 @@ def book_command(
     click.echo(f"wrote {printout.path} ({printout.pages} pages)")
 
 
+@main.command("exam")
+@click.argument("exam", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@output_option
+@click.option("--variants", "-n", type=click.IntRange(1, 99), default=4, show_default=True, help="How many variants.")
+@click.option(
+    "--seed", type=click.IntRange(0), help="Seed of the shuffles (default: derived from the exam file; printed)."
+)
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Class list (CSV with a name column): one sheet per pupil, name printed.",
+)
+@click.option(
+    "--assign",
+    type=click.Choice(ASSIGNMENTS),
+    default="round-robin",
+    show_default=True,
+    help="How pupils of the roster get variants: in turn, or shuffled by the seed.",
+)
+@click.option("--answer-sheet", is_flag=True, help="Also make a one-page answer sheet per copy (circles and boxes).")
+@click.option("--duplex", is_flag=True, help="Start every copy on a new sheet of paper when printing on both sides.")
+@lang_option
+@script_option
+@_user_errors
+def exam_command(
+    exam: Path | None,
+    out_dir: Path,
+    variants: int,
+    seed: int | None,
+    roster: Path | None,
+    assign: str,
+    answer_sheet: bool,
+    duplex: bool,
+    lang: str | None,
+    script: str | None,
+) -> None:
+    """Build the question papers, keys, answer grid and marking scheme of EXAM (default: the bundled БЖБ)."""
+    made = build_exam(
+        exam or sample_exam(),
+        out_dir,
+        variants,
+        seed,
+        roster,
+        assign,
+        answer_sheet,
+        duplex,
+        lang=lang,
+        script=script,
+        progress=Progress,
+    )
+    copies = f"{len(made.copies)} pupils" if roster else f"{len(made.variants)} variants"
+    files = ", ".join(f"{p.path.name} ({p.pages} pages)" for p in made.printouts)
+    click.echo(f"seed {made.seed}: {copies}, wrote {files} to {out_dir}/")
+    if seed is None:
+        click.echo(f"the same set again: --variants {variants} --seed {made.seed}")
+
+
 @main.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @script_option
@@ -173,10 +235,12 @@ def lint_command(paths: tuple[Path, ...], fix: bool) -> None:
 
 
 @main.command("schema")
-@click.option("--course", is_flag=True, help="The schema of course files instead of lesson files.")
-def schema_command(course: bool) -> None:
+@click.option("--course", "kind", flag_value="course", help="The schema of course files instead of lesson files.")
+@click.option("--exam", "kind", flag_value="exam", help="The schema of exam files instead of lesson files.")
+def schema_command(kind: str | None) -> None:
     """Print the JSON Schema of lesson files (for editors' YAML language servers)."""
-    click.echo(json.dumps(course_schema() if course else lesson_schema(), ensure_ascii=False, indent=2))
+    schema = {"course": course_schema, "exam": exam_schema}.get(kind or "", lesson_schema)()
+    click.echo(json.dumps(schema, ensure_ascii=False, indent=2))
 
 
 def loaded_script(loaded: Lesson | Textbook) -> str | None:

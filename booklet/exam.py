@@ -137,9 +137,19 @@ def variant_code(exam_id: str, seed: int, index: int) -> str:
 def derive_variants(exam: Exam, seed: int, count: int, labels: Labels | None = None) -> list[Variant]:
     """Variants 0 … count-1 of a loaded exam; each depends only on (exam, seed, its index)."""
     labels = labels or labels_for(exam.labels or exam.language, exam.script or "cyrl")
-    if not 1 <= count <= len(labels.letters):
-        raise ValueError(f"between 1 and {len(labels.letters)} variants, not {count}")
+    if not 1 <= count <= MAX_VARIANTS:
+        raise ValueError(f"between 1 and {MAX_VARIANTS} variants, not {count}")
     return [_variant(exam, seed, index, labels) for index in range(count)]
+
+
+MAX_VARIANTS = 99
+"""More than any class needs; beyond the locale's letters variants are named А2, Б2 …"""
+
+
+def variant_letter(labels: Labels, index: int) -> str:
+    """The printed name of variant `index`: А, Б, В … and, past the locale's letters, А2, Б2 …"""
+    rounds, place = divmod(index, len(labels.letters))
+    return labels.letters[place] + (str(rounds + 1) if rounds else "")
 
 
 def _variant(exam: Exam, seed: int, index: int, labels: Labels) -> Variant:
@@ -152,7 +162,7 @@ def _variant(exam: Exam, seed: int, index: int, labels: Labels) -> Variant:
             number += 1
             tasks.append(VariantTask(number, where, task, _exercise(task, number, f"{stem}/{_dotted(where)}", labels)))
         sections.append(VariantSection(section.title, tuple(tasks)))
-    return Variant(index, labels.letters[index], variant_code(exam.id, seed, index), seed, tuple(sections))
+    return Variant(index, variant_letter(labels, index), variant_code(exam.id, seed, index), seed, tuple(sections))
 
 
 def _drawn(entries: list[Task | Pool], where: Loc, rng: random.Random) -> list[tuple[Loc, Task]]:
@@ -218,23 +228,37 @@ def _dotted(loc: Loc) -> str:
 
 @dataclass(frozen=True)
 class GridCell:
+    label: str
+    """The key entry's own label: its item number, a category, or empty for an ordering's sequence."""
     answer: str
+    """The answer as short as the grid can hold it: a categorize column as the pool's item numbers."""
     points: int | None
     """Points for this answer, when the task gives points per item (or the whole task is one answer)."""
+    in_key: bool = False
+    """A model answer in sentences: the grid sends the teacher to the variant's key."""
+
+    @property
+    def text(self) -> str:
+        """What the grid prints: the answer, after its label where the label is a name, not the row's number."""
+        return f"{self.label}: {self.answer}" if self.label and not self.label.isdigit() else self.answer
 
 
 @dataclass(frozen=True)
 class GridRow:
     task: int
-    item: str
-    """The key entry's label: item number, a category, or empty for an ordering's sequence."""
+    item: int
+    """The row within the task, from 1: the n-th answer of that task in every variant."""
     cells: tuple[GridCell | None, ...]
-    """One per variant; None where that variant's task has no such item."""
+    """One per variant; None where that variant's task has fewer answers."""
 
 
 @dataclass(frozen=True)
 class Grid:
-    """Every variant's answers on one page: rows of (task, item), a column per variant."""
+    """Every variant's answers on one page: rows of (task, n-th answer), a column per variant.
+
+    Tasks are shuffled within sections, so task 3 may be a matching in one variant and a
+    true/false in the next; a row holds the n-th answer of each, which keeps the grid as
+    short as the longest task at each number rather than the union of all of them."""
 
     variants: tuple[tuple[str, str], ...]
     """(letter, code) of each column."""
@@ -250,32 +274,44 @@ def grid(variants: list[Variant]) -> Grid:
     by_number = [{task.number: task for task in variant.tasks} for variant in variants]
     rows = []
     for number in numbers:
-        labels: list[str] = []
-        for tasks in by_number:
-            labels += [entry.label for entry in tasks[number].key if entry.label not in labels]
-        for position, label in enumerate(labels):
-            cells = tuple(_cell(tasks[number], label, position) for tasks in by_number)
-            rows.append(GridRow(number, label, cells))
+        depth = max(len(tasks[number].key) for tasks in by_number)
+        for position in range(depth):
+            cells = tuple(_cell(tasks[number], position) for tasks in by_number)
+            rows.append(GridRow(number, position + 1, cells))
     task_points = tuple((n, tuple(tasks[n].points for tasks in by_number)) for n in numbers)
     columns = tuple((variant.letter, variant.code) for variant in variants)
     return Grid(columns, tuple(rows), task_points, tuple(variant.total for variant in variants))
 
 
-def _cell(task: VariantTask, label: str, position: int) -> GridCell | None:
-    entries = [entry for entry in task.key if entry.label == label]
-    if not entries:
+def _cell(task: VariantTask, position: int) -> GridCell | None:
+    if position >= len(task.key):
         return None
+    entry = task.key[position]
     exercise = task.task.exercise
     if task.task.item_points is None:
         points = task.points if len(task.key) == 1 else None
     elif isinstance(exercise, Ordering):
         points = task.points
     elif isinstance(exercise, Categorize):
-        size = next(len(c.items) for c in exercise.categories if c.label == label)
+        size = next(len(c.items) for c in exercise.categories if c.label == entry.label)
         points = task.task.item_points * size
     else:
         points = task.task.item_points
-    return GridCell(entries[0].answer, points)
+    if task.exercise.kind == "categorize":
+        column = task.exercise.columns.index(entry.label)
+        return GridCell(entry.label, ", ".join(category_numbers(task.exercise)[column]), points)
+    return GridCell(entry.label, entry.answer, points, in_key=task.exercise.kind == "short_answer")
+
+
+def category_numbers(exercise: SheetExercise) -> list[list[str]]:
+    """For each column of a categorize exercise, the pool numbers of the items that belong in it."""
+    number_of = {choice.text: int(choice.letter) for choice in exercise.pool}
+    columns: list[list[int]] = [[] for _ in exercise.columns]
+    for row in exercise.rows:
+        for index, cell in enumerate(row):
+            if cell.blank:
+                columns[index].append(number_of[cell.blank.answer])
+    return [[str(number) for number in sorted(column)] for column in columns]
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,59 @@ class Instructions(_Locale):
     categorize: str
 
 
+class Levels(_Locale):
+    """The names of the thinking-skill levels, as the summative-assessment sheets print them."""
+
+    knowledge: str
+    application: str
+    higher: str
+
+
+class ExamLabels(_Locale):
+    """The words of exam sheets, keys and the rubric (БЖБ for a unit, ТЖБ for a term)."""
+
+    unit: str
+    """The sheet's heading for a unit assessment: «Бөлім бойынша жиынтық бағалау»."""
+    term: str
+    """The heading for a term assessment: «Тоқсан бойынша жиынтық бағалау»."""
+    code: str
+    """Before the variant's four-character code."""
+    duration: str
+    minutes: NumberFormat
+    total: str
+    """Before the total points, and the rubric's last row."""
+    score: str
+    """The box the teacher writes the pupil's score in."""
+    points_number: NumberFormat
+    """Beside each task: «4 балл», «Баллы: 4» (Russian plurals need no grammar this way)."""
+    level: str
+    levels: Levels
+    criteria: str
+    criterion: str
+    """The rubric's first column: «Бағалау критерийі»."""
+    task: str
+    task_no: str
+    """The rubric's second column: «Тапсырма №»."""
+    descriptor: str
+    learner: str
+    """Under «Дескриптор»: the subject of every descriptor («Білім алушы … анықтайды»)."""
+    rubric: str
+    grid: str
+    seed: str
+    """Before the seed that reproduces the set (`booklet exam --seed`)."""
+    variants: str
+    class_list: str
+    number: str
+    teacher: str
+    """The running header of the teacher's pages."""
+    answer_sheet: str
+    answer_sheet_instruction: str
+    on_question_paper: str
+    """On the answer sheet, for a task answered in sentences on the question paper."""
+    see_key: str
+    """In the answer grid, for a model answer too long for a cell."""
+
+
 class Labels(_Locale):
     """Every label of one language; a missing one is an error when the locale loads, not a blank."""
 
@@ -137,6 +190,7 @@ class Labels(_Locale):
     letters: tuple[str, ...]
     """Letters of choices and of a matching's right column, in order; at least 12, all different."""
     instructions: Instructions
+    exam: ExamLabels
 
     @field_validator("letters")
     @classmethod

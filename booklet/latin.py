@@ -35,7 +35,7 @@ from .errors import BookletError
 from .kazakh import LATIN_ALPHABET  # noqa: F401  (part of this module's API: the alphabet it writes)
 from .labels import Labels
 from .loader import Textbook
-from .model import Course, Lesson
+from .model import Course, Exam, Lesson
 from .model.latin_spelling import DEFAULT_RUSSIAN_LETTERS, RUSSIAN_ONLY, SETTING_LETTERS, LatinSettings  # noqa: F401
 
 KAZAKH_LETTERS = {
@@ -128,6 +128,27 @@ def latin_lesson(lesson: Lesson, settings: LatinSettings = DEFAULT_SETTINGS) -> 
 def latin_course(course: Course, settings: LatinSettings = DEFAULT_SETTINGS) -> Course:
     """A course's cover (title, subject, author) in the Latin alphabet; its lesson paths are kept."""
     return _validated(Course, _converted(course.model_dump(), settings), f"course '{course.id}'")
+
+
+def latin_exam(exam: Exam, settings: LatinSettings = DEFAULT_SETTINGS) -> Exam:
+    """A loaded (resolved) exam with every content string in the Latin alphabet.
+
+    Criterion ids are converted too (К1 → K1), the same way wherever they are named, so tasks,
+    descriptors and the rubric still agree. Drawn tasks already hold their exercise; their
+    `from` is dropped so the copy validates as an exam with the exercises written in."""
+    data = exam.model_dump(by_alias=True)
+    for section in data["sections"]:
+        for entry in section["tasks"]:
+            for task in entry["tasks"] if "pick" in entry else [entry]:
+                task.pop("from", None)
+    converted = _converted(data, settings, _KEPT_KEYS | _EXAM_CODES)
+    for criterion in converted["criteria"]:
+        criterion["id"] = to_latin(criterion["id"], settings)
+    return _validated(Exam, converted, f"exam '{exam.id}'")
+
+
+_EXAM_CODES = frozenset({"level", "summative"})
+"""Exam keys whose values are codes, not text."""
 
 
 def latin_textbook(textbook: Textbook, settings: LatinSettings = DEFAULT_SETTINGS) -> Textbook:

@@ -8,7 +8,9 @@ into bytes; writing files is the caller's business.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -26,12 +28,14 @@ from .typeset import GEOMETRY
 
 
 @dataclass(frozen=True)
-class Rendered:
-    """A laid-out document and its PDF bytes."""
+class Layout:
+    """A laid-out document, not yet written: pages to check and to bind with others."""
 
     document: Document
-    pdf: bytes
     warnings: tuple[str, ...]
+    refused: list[BookletError] = field(default_factory=list, compare=False, repr=False)
+    """What the document's fetcher refused; images inside SVGs are fetched only when the PDF
+    is written, so this is read again after binding."""
 
     @property
     def pages(self) -> int:
@@ -40,6 +44,13 @@ class Rendered:
     def anchors(self, page: int) -> set[str]:
         """Ids of the elements that start on `page` (0-based)."""
         return set(self.document.pages[page].anchors)
+
+
+@dataclass(frozen=True)
+class Rendered(Layout):
+    """A laid-out document and its PDF bytes."""
+
+    pdf: bytes = b""
 
 
 class Renderer:
@@ -58,20 +69,43 @@ class Renderer:
 
     def render(self, html: str, folder: Path, what: str) -> Rendered:
         """Lay out and write `html`, whose relative URLs resolve inside `folder`."""
+        return self.bind([self.lay_out(html, folder, what)], what)
+
+    def lay_out(self, html: str, folder: Path, what: str) -> Layout:
+        """Lay out `html` into pages without writing it: for documents bound into one PDF."""
         fetcher = LessonFetcher([folder, data_dir("templates"), fonts_dir()])
         with collect_warnings() as warnings:
             try:
                 document = HTML(string=html, base_url=folder.resolve().as_uri() + "/", url_fetcher=fetcher).render(
                     stylesheets=[self.stylesheet], font_config=self.font_config
                 )
-                pdf = document.write_pdf()
             except FatalURLFetchingError as error:
                 cause = error.__cause__
                 raise (cause if isinstance(cause, BookletError) else ResourceError(str(error))) from None
         if fetcher.refused:
             raise fetcher.refused[0]
+        return Layout(document, tuple(warnings), fetcher.refused)
+
+    def bind(self, layouts: Sequence[Layout], what: str, title: str | None = None) -> Rendered:
+        """One PDF of the pages of `layouts`, in order, with the metadata of the first (and
+        `title`, if given). Each part keeps its own page numbers («Бет 1 / 3» per pupil's sheet),
+        and the fonts are embedded once for all of them."""
+        first = layouts[0].document
+        document = (
+            first if len(layouts) == 1 else first.copy([page for part in layouts for page in part.document.pages])
+        )
+        if title is not None:
+            document.metadata = copy.copy(first.metadata)
+            document.metadata.title = title
+        warnings = [message for part in layouts for message in part.warnings]
+        with collect_warnings() as writing:
+            pdf = document.write_pdf()
+        warnings += writing
+        for part in layouts:
+            if part.refused:
+                raise part.refused[0]
         check_fonts(document, warnings, what)
-        return Rendered(document, pdf, tuple(warnings))
+        return Rendered(document, tuple(warnings), pdf=pdf)
 
 
 @cache

@@ -40,5 +40,10 @@ def sample_lesson() -> Path:
     return sample_course().parent / "1-course-and-debate.yaml"
 
 
+def sample_exam() -> Path:
+    """The unit's summative assessment (БЖБ), which `booklet exam` makes when given no file."""
+    return sample_course().parent / "exam.yaml"
+
+
 def locale_file(lang: str) -> Path:
     return _PACKAGE / "locales" / f"{lang}.yaml"

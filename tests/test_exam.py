@@ -344,11 +344,27 @@ def test_grid_holds_every_variants_key_and_totals(small):
     assert table.variants == tuple((v.letter, v.code) for v in variants)
     assert table.totals == (14, 14, 14, 14)
     for column, variant in enumerate(variants):
-        from_grid = {(r.task, r.item, r.cells[column].answer) for r in table.rows if r.cells[column]}
+        tasks = {task.number: task.exercise for task in variant.tasks}
+        from_grid = {
+            (r.task, r.cells[column].label, _as_texts(tasks[r.task], r.cells[column].answer))
+            for r in table.rows
+            if r.cells[column]
+        }
         from_key = {(n, e.label, e.answer) for n, entries in variant.key for e in entries}
         assert from_grid == from_key
+        assert any(tasks[r.task].kind == "categorize" for r in table.rows if r.cells[column])
         per_task = {n: points[column] for n, points in table.task_points}
         assert per_task == {task.number: task.points for task in variant.tasks}
+
+
+def _as_texts(exercise: SheetExercise, answer: str) -> str:
+    """A categorize cell of the grid gives pool numbers; the key gives the items' texts."""
+    if exercise.kind != "categorize":
+        return answer
+    by_number = {choice.letter: choice.text for choice in exercise.pool}
+    texts = {by_number[number] for number in answer.split(", ")}
+    column = next(e.answer for e in exercise.key if set(e.answer.split(", ")) == texts)
+    return column
 
 
 def test_grid_points_per_item(small):
