@@ -8,7 +8,7 @@ from .build import PaginationMismatch, Printout, build
 from .errors import BookletError, ContentError, Problem, ResourceError
 from .exam_build import ASSIGNMENTS, ExamSet, build_exam
 from .labels import LANGUAGES, SCRIPTS, labels_for
-from .latin import LatinSettings, latin_lesson, latin_textbook, to_latin
+from .latin import LatinSettings, latin_exam, latin_lesson, latin_textbook, to_latin
 from .lint import Finding, fix_file, format_finding, lint_file, lint_paths
 from .loader import Textbook, load_content, load_course, load_exam, load_lesson
 from .model import Course, Exam, Lesson
@@ -47,6 +47,7 @@ __all__ = [
     "fix_file",
     "format_finding",
     "labels_for",
+    "latin_exam",
     "latin_lesson",
     "latin_textbook",
     "lint_file",

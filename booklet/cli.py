@@ -22,6 +22,7 @@ from . import (
     SCRIPTS,
     BookletError,
     ContentError,
+    Exam,
     Lesson,
     Problem,
     Progress,
@@ -32,6 +33,7 @@ from . import (
     course_schema,
     exam_schema,
     format_finding,
+    latin_exam,
     latin_lesson,
     latin_textbook,
     lesson_schema,
@@ -193,12 +195,13 @@ def exam_command(
 @script_option
 @_user_errors
 def check_command(files: tuple[Path, ...], script: str | None) -> None:
-    """Validate lesson or course FILES without rendering; every problem is listed as file:line:col.
+    """Validate lesson, course or exam FILES without rendering; every problem is listed as file:line:col.
 
-    A course file (one with a `lessons` list) is checked with every lesson it names; with
-    --script latn, also that the Latin conversion keeps every answer distinct."""
+    A course file (one with a `lessons` list) is checked with every lesson it names, an exam
+    file (one with `summative`) with every exercise it draws; with --script latn, also that
+    the Latin conversion keeps every answer distinct."""
     problems: list[Problem] = []
-    lessons = courses = 0
+    counts = {"course": 0, "lesson": 0, "exam": 0}
     for path in files:
         try:
             loaded = load_content(path)
@@ -206,18 +209,27 @@ def check_command(files: tuple[Path, ...], script: str | None) -> None:
             problems += error.problems
             continue
         if (script or loaded_script(loaded)) == "latn":
-            if isinstance(loaded, Textbook):
-                latin_textbook(loaded, loaded.course.latin)
-            else:
-                latin_lesson(loaded, loaded.latin)
-        courses += isinstance(loaded, Textbook)
-        lessons += len(loaded.lessons) if isinstance(loaded, Textbook) else 1
+            to_latin_alphabet(loaded)
+        if isinstance(loaded, Textbook):
+            counts["course"] += 1
+            counts["lesson"] += len(loaded.lessons)
+        else:
+            counts["exam" if isinstance(loaded, Exam) else "lesson"] += 1
     if problems:
         raise ContentError(problems)
-    found = [f"{lessons} lesson file{'s' if lessons != 1 else ''}"]
-    if courses:
-        found.insert(0, f"{courses} course file{'s' if courses != 1 else ''} with")
-    click.echo(" ".join(found) + " OK")
+    click.echo(", ".join(_counted(counts)) + " OK")
+
+
+def _counted(counts: dict[str, int]) -> list[str]:
+    """«1 course file with 4 lesson files», «1 exam file»: what `check` found, for its summary line."""
+
+    def files(kind: str) -> str:
+        return f"{counts[kind]} {kind} file{'s' if counts[kind] != 1 else ''}"
+
+    found = [f"{files('course')} with {files('lesson')}" if counts["course"] else files("lesson")]
+    if counts["exam"]:
+        found = [*found[: bool(counts["lesson"])], files("exam")]
+    return found
 
 
 @main.command("lint")
@@ -243,6 +255,16 @@ def schema_command(kind: str | None) -> None:
     click.echo(json.dumps(schema, ensure_ascii=False, indent=2))
 
 
-def loaded_script(loaded: Lesson | Textbook) -> str | None:
-    """The alphabet a lesson or course file asks for, if it asks."""
+def loaded_script(loaded: Lesson | Textbook | Exam) -> str | None:
+    """The alphabet a lesson, course or exam file asks for, if it asks."""
     return loaded.course.script if isinstance(loaded, Textbook) else loaded.script
+
+
+def to_latin_alphabet(loaded: Lesson | Textbook | Exam) -> None:
+    """Convert what was loaded to the Latin alphabet, for the problems that conversion finds."""
+    if isinstance(loaded, Textbook):
+        latin_textbook(loaded, loaded.course.latin)
+    elif isinstance(loaded, Exam):
+        latin_exam(loaded, loaded.latin)
+    else:
+        latin_lesson(loaded, loaded.latin)

@@ -137,11 +137,16 @@ def latin_exam(exam: Exam, settings: LatinSettings = DEFAULT_SETTINGS) -> Exam:
     descriptors and the rubric still agree. Drawn tasks already hold their exercise; their
     `from` is dropped so the copy validates as an exam with the exercises written in."""
     data = exam.model_dump(by_alias=True)
-    for section in data["sections"]:
-        for entry in section["tasks"]:
-            for task in entry["tasks"] if "pick" in entry else [entry]:
-                task.pop("from", None)
+    tasks = [task for s in data["sections"] for e in s["tasks"] for task in (e["tasks"] if "pick" in e else [e])]
+    tables = []
+    for task in tasks:
+        task.pop("from", None)
+        # `table` names a table in an exercise, but holds the whole table in a task.
+        tables.append(_converted(task.pop("table"), settings) if task.get("table") else None)
     converted = _converted(data, settings, _KEPT_KEYS | _EXAM_CODES)
+    done = [t for s in converted["sections"] for e in s["tasks"] for t in (e["tasks"] if "pick" in e else [e])]
+    for task, table in zip(done, tables, strict=True):
+        task["table"] = table
     for criterion in converted["criteria"]:
         criterion["id"] = to_latin(criterion["id"], settings)
     return _validated(Exam, converted, f"exam '{exam.id}'")

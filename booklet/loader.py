@@ -87,12 +87,15 @@ def load_lesson(path: str | Path) -> Lesson:
     return _lesson(path, *read_yaml(path))
 
 
-def load_content(path: str | Path) -> Lesson | Textbook:
-    """A lesson file, or a course file (one with a `lessons` list) with all its lessons."""
+def load_content(path: str | Path) -> Lesson | Textbook | Exam:
+    """A lesson file, a course file (one with a `lessons` list) with all its lessons, or an
+    exam file (one with `summative`) with the lesson exercises it draws."""
     path = Path(path)
     data, root = read_yaml(path)
     if isinstance(data, dict) and "lessons" in data:
         return _textbook(path, data, root)
+    if isinstance(data, dict) and "summative" in data:
+        return _exam(path, data, root)
     return _lesson(path, data, root)
 
 
@@ -170,7 +173,10 @@ def load_exam(path: str | Path) -> Exam:
     the table a table-completion exercise names), so its points and variants can be derived.
     """
     path = Path(path)
-    data, root = read_yaml(path)
+    return _exam(path, *read_yaml(path))
+
+
+def _exam(path: Path, data: Any, root: yaml.Node | None) -> Exam:
     if isinstance(data, dict) and data.get("typography", True) is not False:
         data = normalise_content(data, NOT_TEXT | _EXAM_CODES)
     not_a_mapping = "an exam file must be a mapping of keys such as id, title, criteria, sections"

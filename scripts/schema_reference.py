@@ -22,7 +22,7 @@ from annotated_types import Ge, Le, MaxLen, MinLen  # noqa: E402
 from pydantic import BaseModel, StringConstraints  # noqa: E402
 from pydantic.fields import FieldInfo  # noqa: E402
 
-from booklet.model import Course, Lesson  # noqa: E402
+from booklet.model import Course, Exam, Lesson  # noqa: E402
 
 README = ROOT / "README.md"
 START, END = "<!-- schema:start -->", "<!-- schema:end -->"
@@ -35,7 +35,7 @@ def reference() -> str:
 
 
 def models() -> list[type[BaseModel]]:
-    """Lesson and every model inside it, each once, depth first in field order; then Course.
+    """Lesson and every model inside it, each once, depth first in field order; then Course, then Exam.
 
     Depth first puts each model right after the one that uses it (Pair after matching),
     which is the order a reader looks for them in.
@@ -51,6 +51,7 @@ def models() -> list[type[BaseModel]]:
 
     visit(Lesson)
     visit(Course)
+    visit(Exam)
     return found
 
 
@@ -111,6 +112,13 @@ def type_name(annotation: object, metadata: typing.Sequence[object] = ()) -> str
     return _plain_name(annotation, metadata)
 
 
+_PATTERN_NAMES = {
+    r"^[a-z0-9][a-z0-9-]*$": "short name (a–z, 0–9, -)",
+    r"^\S{1,20}$": "code without spaces (e.g. К1)",
+}
+"""What a reader is told for each constrained string of the model; a new pattern must be named here."""
+
+
 def _plain_name(annotation: object, metadata: typing.Sequence[object]) -> str:
     if annotation is bool:
         return "true/false"
@@ -121,8 +129,8 @@ def _plain_name(annotation: object, metadata: typing.Sequence[object]) -> str:
     if annotation is dt.date:
         return "date"
     if annotation is str:
-        patterned = any(isinstance(m, StringConstraints) and m.pattern for m in metadata)
-        return "short name (a–z, 0–9, -)" if patterned else "text"
+        patterns = [m.pattern for m in metadata if isinstance(m, StringConstraints) and m.pattern]
+        return _PATTERN_NAMES[patterns[0]] if patterns else "text"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation.__name__
     raise TypeError(f"no reader's name for {annotation!r}; teach type_name about it")

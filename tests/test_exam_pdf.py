@@ -439,3 +439,27 @@ def test_a_bad_roster_names_its_row_and_writes_nothing(tmp_path):
     assert (out / "small-exam-sheets.pdf").read_bytes() == b"previous good output"
     with pytest.raises(ContentError):
         build_exam(SMALL, out, 2, roster=roster)
+
+
+def test_check_takes_exam_files_and_reports_their_problems_where_they_are(tmp_path):
+    result = CliRunner().invoke(main, ["check", str(SMALL), str(FIXTURES / "exam" / "lesson.yaml")])
+    assert result.exit_code == 0, result.output
+    assert result.output == "1 lesson file, 1 exam file OK\n"
+    broken = tmp_path / "exam"
+    shutil.copytree(SMALL.parent, broken)
+    text = (broken / "exam.yaml").read_text(encoding="utf-8")
+    (broken / "exam.yaml").write_text(text.replace("total: 14", "total: 15"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(broken / "exam.yaml")])
+    assert result.exit_code == 2
+    line = text[: text.index("total: 14")].count("\n") + 1
+    assert f"exam.yaml:{line}:8: total: the tasks add up to 14 points, not 15" in result.output
+
+
+@pytest.mark.parametrize(("options", "words"), [(["--lang", "ru"], "Вариант"), (["--script", "latn"], "Nūsqa")])
+def test_other_labels_and_the_latin_alphabet(tmp_path, options, words):
+    result = CliRunner().invoke(main, ["exam", str(SMALL), "-n", "1", "-o", str(tmp_path), *options])
+    assert result.exit_code == 0, result.output
+    sheets = PdfText((tmp_path / "small-exam-sheets.pdf").read_bytes())
+    assert words in sheets.pages[0]
+    if "latn" in options:
+        assert not re.search("[а-яәіңғүұқөһА-ЯӘІҢҒҮҰҚӨҺ]", "".join(sheets.pages))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 from pathlib import Path
 from types import ModuleType
 
@@ -15,7 +16,7 @@ import pytest
 import yaml
 from pydantic import TypeAdapter
 
-from booklet import load_lesson
+from booklet import load_exam, load_lesson, sample_course
 from booklet.model import EXERCISE_TYPES, Course, Exercise, Lesson, Section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,10 +72,24 @@ def _is_course(data: object) -> bool:
     return isinstance(data, dict) and "lessons" in data
 
 
-def test_every_yaml_block_is_a_lesson_a_course_an_exercise_or_a_section():
+def _is_exam(data: object) -> bool:
+    return isinstance(data, dict) and "summative" in data
+
+
+def test_every_yaml_block_is_a_lesson_a_course_an_exam_an_exercise_or_a_section():
     for block, data in _yaml_blocks():
-        known = _is_lesson(data) or _is_course(data) or _is_list_of(data, "type") or _is_list_of(data, "title", "text")
+        known = _is_lesson(data) or _is_course(data) or _is_exam(data)
+        known = known or _is_list_of(data, "type") or _is_list_of(data, "title", "text")
         assert known, f"this README YAML block is not checked by any test:\n{block}"
+
+
+def test_example_exam_loads_beside_the_bundled_lessons(tmp_path):
+    (block,) = [block for block, data in _yaml_blocks() if _is_exam(data)]
+    folder = tmp_path / "unit"
+    shutil.copytree(sample_course().parent, folder)
+    (folder / "exam.yaml").write_text(block, encoding="utf-8")
+    exam = load_exam(folder / "exam.yaml")
+    assert exam.points == exam.total
 
 
 def test_example_course_validates():
