@@ -463,3 +463,13 @@ def test_other_labels_and_the_latin_alphabet(tmp_path, options, words):
     assert words in sheets.pages[0]
     if "latn" in options:
         assert not re.search("[а-яәіңғүұқөһА-ЯӘІҢҒҮҰҚӨҺ]", "".join(sheets.pages))
+
+
+def test_duplex_gives_every_copy_and_key_whole_sheets_of_paper_with_blank_backs(renderer, tmp_path):
+    build_exam(SMALL, tmp_path, 1, 7, renderer=renderer, duplex=True)
+    sheets = PdfText((tmp_path / "small-exam-sheets.pdf").read_bytes())
+    keys = PdfText((tmp_path / "small-exam-keys.pdf").read_bytes())
+    assert [bool(text.strip()) for text in sheets.pages] == [True, True], "two pages: one sheet, no blank"
+    # grid (1 page) + back, then the key (2 pages) and its marking scheme (1 page) + back
+    assert [bool(text.strip()) for text in keys.pages] == [True, False, True, True, True, False]
+    assert "Бет 1 / 2" in keys.pages[2] and "Балл қою кестесі" in keys.pages[4]
