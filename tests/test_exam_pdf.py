@@ -33,6 +33,7 @@ from booklet.model import (
 )
 
 from .conftest import ANSWER_FONT, FIXTURES, PdfText, squash
+from .test_keys import _letter_before
 
 ROSTER = "\ufeff№;Аты-жөні;Сынып\r\n1;Әлиев Нұрлан;9 Ә\r\n2;Құрманғазы Үміт;9 Ә\r\n3;Іңкәр Өтебаева;9 Ә\r\n4;Ғалым Қайыржан;9 Ә\r\n"
 NAMES = ["Әлиев Нұрлан", "Құрманғазы Үміт", "Іңкәр Өтебаева", "Ғалым Қайыржан"]
@@ -158,12 +159,6 @@ def _line_answer(page_chars: list[dict], fragment: str) -> str:
     top = plain[start]["top"]
     near = [c for c in page_chars if ANSWER_FONT in c["fontname"] and abs(c["top"] - top) < 6]
     return "".join(c["text"] for c in sorted(near, key=lambda c: c["x0"]))
-
-
-def _letter_before(text: str, option: str) -> str:
-    letters = set(re.findall(r"(\w)\)" + re.escape(squash(option)[:14]), squash(text)))
-    assert len(letters) == 1, f"option {option!r}: letters {letters} on the sheet"
-    return letters.pop()
 
 
 def _check_variant(exam, sheet: PdfText, sheet_pages: list[int], key: PdfText, key_pages: list[int]) -> int:
