@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, Tag, ValidationError
 
 from .errors import ContentError, Problem
+from .figures import figure_problem
 from .model import Course, Exam, Lesson, Pool, Task
 from .model.exam import exam_problems
 from .typography import NOT_TEXT, normalise_content
@@ -285,6 +286,8 @@ def _check_figures(path: Path, root: yaml.Node | None, lesson: Lesson) -> None:
                 message = "figure paths may not leave the lesson's folder"
             elif not target.is_file():
                 message = f"no such file: {figure.src}"
+            elif (problem := figure_problem(target)) is not None:
+                message = problem
             else:
                 continue
             problems.append(_located(path, _node_at(root, loc) or root, loc, message))
