@@ -11,7 +11,7 @@ from booklet.defects import CODES, NBSP
 from booklet.markup import _parser
 from booklet.typography import defects, normalise, normalise_content
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 N = NBSP
 
 CASES = [
@@ -113,8 +113,8 @@ def test_normalise(text, expected):
 
 def real_text() -> list[str]:
     """Corpus sentences, seed lines and whole seed texts, plus random cuts through them."""
-    texts = (SHARED / "corpus" / "ud-kazakh-ktb-test.txt").read_text(encoding="utf-8").splitlines()
-    for seed in sorted((SHARED / "seeds").glob("*.txt")):
+    texts = (FIXTURES / "corpus" / "ud-kazakh-ktb-test.txt").read_text(encoding="utf-8").splitlines()
+    for seed in sorted((FIXTURES / "seeds").glob("*.txt")):
         whole = seed.read_text(encoding="utf-8")
         texts += [*whole.splitlines(), whole]
     joined, rng = "\n".join(texts), random.Random(4)
