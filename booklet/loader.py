@@ -1,7 +1,7 @@
 """Reading a lesson file: safe YAML, positions for every node, and errors a teacher can act on.
 
-YAML is composed into nodes first (each node knows its line and column), then turned into
-plain data, then validated by pydantic. Every pydantic error is mapped back to the node it
+`source.read_yaml` reads the file into plain data and the nodes it came from (each node knows
+its line and column); here the data is validated by pydantic. Every pydantic error is mapped back to the node it
 concerns, so the user sees `lesson.yaml:12:5: worksheet.exercises.2.answer: ...` for every
 problem in the file at once.
 """
@@ -19,67 +19,15 @@ from pydantic import BaseModel, Tag, ValidationError
 
 from .errors import ContentError, Problem
 from .figures import figure_problem
+from .source import position as _position
+from .source import read_yaml
 from .model import Course, Exam, Lesson, Pool, Task
+from .model.base import NO_WORDS
 from .model.exam import exam_problems
 from .typography import NOT_TEXT, normalise_content
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
-
-
-class _LessonYamlLoader(yaml.SafeLoader):
-    """SafeLoader that also refuses duplicate keys, which PyYAML would silently overwrite."""
-
-    def __init__(self, stream: str, source: Path):
-        super().__init__(stream)
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen:
-                line, column = _position(key_node)
-                first = _position(seen[key])[0]
-                self.problems.append(
-                    Problem(self.source, line, column, str(key), "duplicate key", f"first given on line {first}")
-                )
-            seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
-
-
-def _position(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parse `path` safely; returns the data and its root node, or raises ContentError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
-    except UnicodeDecodeError as error:
-        raise ContentError(
-            [Problem(path, 1, 1, "", f"not UTF-8 text ({error.reason})", "save the file as UTF-8")]
-        ) from None
-    loader = _LessonYamlLoader(text, path)
-    try:
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = error.problem or str(error)
-        hint = (
-            f"{error.context} on line {error.context_mark.line + 1}" if error.context and error.context_mark else None
-        )
-        raise ContentError([Problem(path, line, column, "", f"YAML syntax: {message}", hint)]) from None
-    finally:
-        loader.dispose()
-    if loader.problems:
-        raise ContentError(loader.problems)
-    return data, root
 
 
 def load_lesson(path: str | Path) -> Lesson:
@@ -178,7 +126,7 @@ def load_exam(path: str | Path) -> Exam:
 
 
 def _exam(path: Path, data: Any, root: yaml.Node | None) -> Exam:
-    if isinstance(data, dict) and data.get("typography", True) is not False:
+    if _typography_on(data):
         data = normalise_content(data, NOT_TEXT | _EXAM_CODES)
     not_a_mapping = "an exam file must be a mapping of keys such as id, title, criteria, sections"
     exam = _validated(path, data, root, Exam, not_a_mapping)
@@ -260,9 +208,16 @@ def _typeset(data: Any) -> Any:
     """Content text as Kazakh typography prints it («», dashes, no-break spaces), normalised
     before validation so answers and options are compared in their printed form; the file
     itself is never rewritten. A file with `typography: false` is printed as written."""
-    if isinstance(data, dict) and data.get("typography", True) is not False:
-        return normalise_content(data)
-    return data
+    return normalise_content(data) if _typography_on(data) else data
+
+
+def _typography_on(data: Any) -> bool:
+    """Whether the file asks for Kazakh typography: anything but a clear «no» (which validation
+    then checks) leaves it on."""
+    if not isinstance(data, dict):
+        return False
+    flag = data.get("typography", True)
+    return flag not in (False, None) and not (isinstance(flag, str) and flag.strip().casefold() in NO_WORDS)
 
 
 def _validated(path: Path, data: Any, root: yaml.Node | None, model: type[M], not_a_mapping: str) -> M:
@@ -310,7 +265,11 @@ def _problem(path: Path, root: yaml.Node | None, model: type[BaseModel], error: 
     elif kind == "missing":
         message = f"missing required key '{loc[-1]}'"
     elif kind in ("float_parsing", "float_type"):
-        message, hint = "not a number", "write it with a decimal point, e.g. 19.8; it is printed as 19,8"
+        message, hint = "not a number", "write a number such as 19.8 or 19,8"
+    elif kind == "finite_number":
+        message, hint = "not a finite number", "write a number such as 19.8 or 19,8"
+    elif kind in ("int_parsing", "int_type", "int_from_float"):
+        message, hint = "not a whole number", "write digits only, such as 9"
     elif kind == "union_tag_invalid":
         types = _exercise_types()
         message = f"unknown exercise type '{context.get('tag')}'"

@@ -7,9 +7,12 @@ show while a teacher types a lesson.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 
@@ -34,3 +37,88 @@ def content_error(message: str, *, at: tuple[str | int, ...] = (), hint: str | N
     """
     context: dict[str, Any] = {"message": message, "at": at, "hint": hint}
     return PydanticCustomError("booklet", "{message}", context)
+
+
+# --- values a teacher writes as words ----------------------------------------------------------
+#
+# The YAML reader hands every plain value over as the text it was written as (see
+# `booklet.source`); these types read the numbers, dates and yes/no answers out of it, and
+# accept the ways a Kazakh, Russian or English-speaking teacher writes them.
+
+YES_WORDS = ("true", "yes", "on", "дұрыс", "иә", "ия", "верно", "да", "правильно")
+NO_WORDS = ("false", "no", "off", "жалған", "бұрыс", "жоқ", "неверно", "нет", "неправильно")
+
+
+def _yes_or_no(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, str):
+        return value
+    word = value.strip().casefold()
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise content_error(
+        f"'{value}' is neither true nor false",
+        hint="write true or false (also дұрыс/жалған, иә/жоқ, верно/неверно, yes/no)",
+    )
+
+
+YesNo = Annotated[
+    bool,
+    BeforeValidator(_yes_or_no),
+    WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": [*YES_WORDS, *NO_WORDS]}]}),
+]
+"""true or false, also written дұрыс/жалған, иә/жоқ, верно/неверно or yes/no."""
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+DATE_FORMATS = "2026-11-10 or 10.11.2026"
+
+
+def date_written(text: str) -> dt.date | None:
+    """The date `text` writes as 2026-11-10 or 10.11.2026; None when it is not written as a date;
+    a content error when it is written as one that does not exist (2026-09-31)."""
+    text = text.strip()
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DOTTED_DATE.fullmatch(text):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError as error:
+        raise content_error(f"'{text}' is not a date that exists ({error})", hint=f"write it as {DATE_FORMATS}") from None
+
+
+def _date(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    date = date_written(value)
+    if date is None:
+        raise content_error(f"'{value}' is not a date", hint=f"write it as {DATE_FORMATS}")
+    return date
+
+
+Date = Annotated[
+    dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "description": f"A date: {DATE_FORMATS}."})
+]
+"""A date, written 2026-11-10 or, as Kazakhstan writes it, 10.11.2026."""
+
+
+def _decimal(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", ".", 1))
+        except ValueError:
+            raise content_error("not a number", hint=_NUMBER_HINT) from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise content_error("not a finite number", hint=_NUMBER_HINT)
+    return value
+
+
+_NUMBER_HINT = "write a number such as 19.8 or 19,8"
+
+
+Decimal = Annotated[float, BeforeValidator(_decimal)]
+"""A finite number, written with a decimal point (19.8) or comma (19,8)."""

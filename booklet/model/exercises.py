@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import ContentModel, Text, content_error
+from .base import ContentModel, Text, YesNo, content_error
 
 if TYPE_CHECKING:
     from .lesson import SummaryTable
@@ -57,7 +57,7 @@ class Cloze(_Exercise):
     """Exercise kind: `cloze`."""
     text: Text
     """The text, with each blank written as [[answer]] or [[answer|accepted alternative]]."""
-    word_bank: bool = False
+    word_bank: YesNo = False
     """Print the answers (and any distractors) in a box above the text, in alphabetical order."""
     distractors: list[Text] = []
     """Extra words for the word bank that fit no blank."""
@@ -161,8 +161,8 @@ class Statement(ContentModel):
 
     statement: Text
     """The claim."""
-    answer: bool
-    """true if the claim is right, false if it is wrong."""
+    answer: YesNo
+    """true if the claim is right, false if it is wrong (also дұрыс/жалған, иә/жоқ, верно/неверно)."""
 
 
 class TrueFalse(_Exercise):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from .base import ContentModel
+from .base import ContentModel, YesNo
 
 RUSSIAN_ONLY = "ёцчщъьэюя"
 """Cyrillic letters of Kazakh text that the 31 Latin letters do not cover."""
@@ -26,7 +26,7 @@ class LatinSettings(ContentModel):
     russian_letters: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_RUSSIAN_LETTERS))
     """Lower-case Cyrillic letter (ё ц ч щ ъ ь э ю я) → its lower-case Latin spelling; "" drops it.
     Letters not given keep their default."""
-    no_double_i: bool = True
+    no_double_i: YesNo = True
     """After И or Й, write Я Ю Ё without their glide i: индустрия → industria, not industriia."""
 
     @field_validator("russian_letters")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from .base import ContentModel, Text, content_error
+from .base import ContentModel, Date, Decimal, Text, YesNo, content_error, date_written
 from .exercises import Exercise, TableCompletion
 from .latin_spelling import LatinSettings
 
@@ -40,8 +39,8 @@ class DataPoint(ContentModel):
 
     label: Text
     """What the value is for, usually a year: «1928», «Соғыс қарсаңында»."""
-    value: float = Field(ge=0)
-    """The number, with a decimal point in YAML (19.8); it is printed with a comma (19,8)."""
+    value: Decimal = Field(ge=0)
+    """The number, written 19.8 or 19,8; it is printed with a comma (19,8)."""
 
 
 class Chart(ContentModel):
@@ -94,9 +93,15 @@ class Event(ContentModel):
     """One line of the lesson's timeline."""
 
     date: Text
-    """When, as it should be printed, e.g. «1930 ж. 28 сәуір»."""
+    """When, as it should be printed, e.g. «1930 ж. 28 сәуір»; a date written 1930-04-28 is printed as written."""
     event: Text
     """What happened."""
+
+    @field_validator("date")
+    @classmethod
+    def _a_real_date(cls, date: str) -> str:
+        date_written(date)  # 1930-04-31 is a slip, whatever else the text may be
+        return date
 
 
 class SummaryTable(ContentModel):
@@ -147,7 +152,7 @@ class TitleBlock(ContentModel):
     """Author line, printed and written into the PDF's metadata."""
     language: Literal["kk"] = "kk"
     """Language of the content; Kazakh for now. A course's lessons share the course's."""
-    date: dt.date | None = None
+    date: Date | None = None
     """Date written into the PDF's metadata; output never depends on the clock."""
     labels: Literal["kk", "ru", "en"] | None = None
     """Language of the page labels (Аты-жөні, тапсырма, Бет …); `language` when empty; `--lang` overrides."""
@@ -155,7 +160,7 @@ class TitleBlock(ContentModel):
     """Alphabet of the pages: `cyrl`, or `latn` for the 2021 Kazakh Latin alphabet; `--script` overrides."""
     latin: LatinSettings = LatinSettings()
     """How the letters outside the 2021 Latin alphabet (ё ц ч щ ъ ь э ю я) are spelt with `script: latn`."""
-    typography: bool = True
+    typography: YesNo = True
     """Set «» quotes, dashes and no-break spaces the Kazakh way at load; false prints the text as written."""
 
 
