@@ -20,7 +20,7 @@ from pydantic import BaseModel, Tag, ValidationError
 from .errors import ContentError, Problem
 from .figures import figure_problem
 from .source import position as _position
-from .source import read_yaml
+from .source import position_in, read_yaml
 from .model import Course, Exam, Lesson, Pool, Task
 from .model.base import NO_WORDS
 from .model.exam import exam_problems
@@ -283,6 +283,8 @@ def _problem(path: Path, root: yaml.Node | None, model: type[BaseModel], error: 
         near = near[:-1]
         node = _node_at(root, near)
     line, column = _position(node) if node is not None else (1, 1)
+    if context.get("find") and isinstance(node, yaml.ScalarNode) and near == loc:
+        line, column = position_in(node, *context["find"])
     return Problem(path, line, column, _dotted(loc), message, hint)
 
 

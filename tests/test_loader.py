@@ -96,6 +96,38 @@ def test_cloze_without_blanks(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "at", "message"),
+    [
+        ("[[1927]", "]", "the blank is closed with a single «]» (close it with ]])"),
+        ("[[1927", "[[Айнабұлақ", "a blank opens inside another blank (close the first with ]] before the next [[)"),
+        ("[[1927]]]", "] жылы", "a stray «]» next to a blank (each blank is [[answer]])"),
+        ("[[19[[27]]", "[[27", "a blank opens inside another blank (close the first with ]] before the next [[)"),
+        ("1927]]", "]]", "]] closes no blank (open the blank with [[)"),
+        ("[[ ]]", "[[", "a blank is empty (write the answer inside the brackets: [[answer]])"),
+    ],
+)
+def test_bad_cloze_markup_is_reported_at_its_bracket(tmp_path, written, at, message):
+    """`at` is the text that starts where the column must point, searched from the slip on."""
+    text = GOOD.replace("[[1927]]", written)
+    [problem] = problems_of(tmp_path, text)
+    line = text.splitlines()[line_of(text, written) - 1]
+    column = line.index(at, line.index(written)) + 1
+    assert problem == f"{line_of(text, written)}:{column}: worksheet.exercises.1.text: {message}"
+
+
+def test_an_unclosed_blank_at_the_end_and_single_brackets_in_running_text(tmp_path):
+    text = GOOD.replace("[[Шатов]].", "[[Шатов.")
+    [problem] = problems_of(tmp_path, text)
+    line = text.splitlines()[line_of(text, "[[Шатов.") - 1]
+    assert problem.startswith(f"{line_of(text, '[[Шатов.')}:{line.index('[[Шатов.') + 1}: worksheet.exercises.1.text: [[ opens")
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "bars.svg").write_bytes((EVERY_KIND.parent / "figures" / "bars.svg").read_bytes())
+    text = GOOD.replace("[[1927]] жылы", "[[1927]] жылы [1]")
+    exercise = load_lesson(write_lesson(tmp_path, text)).worksheet.exercises[0]
+    assert [gap.answer for gap in exercise.gaps] == ["1927", "Айнабұлақ", "Шатов"]
+
+
 def test_table_blank_outside_the_table(tmp_path):
     text = GOOD.replace("blanks: [[1, 2], [4, 2]]", "blanks: [[1, 2], [9, 2]]")
     [problem] = problems_of(tmp_path, text)

@@ -29,14 +29,27 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """A non-empty line of content text."""
 
 
-def content_error(message: str, *, at: tuple[str | int, ...] = (), hint: str | None = None) -> PydanticCustomError:
+def content_error(
+    message: str, *, at: tuple[str | int, ...] = (), hint: str | None = None, find: tuple[str, int] | None = None
+) -> PydanticCustomError:
     """A validation error whose location is refined by `at`, relative to the model raising it.
 
     pydantic places an error raised by a model validator on the model itself; the loader
     appends `at` so the message points at the exact key, e.g. the `answer` of a question.
+    `find` = (text, n) points inside that value, at the n-th (from 0) occurrence of the text,
+    e.g. the bracket a cloze blank is missing.
     """
-    context: dict[str, Any] = {"message": message, "at": at, "hint": hint}
+    context: dict[str, Any] = {"message": message, "at": at, "hint": hint, "find": find}
     return PydanticCustomError("booklet", "{message}", context)
+
+
+def occurrence_before(text: str, needle: str, offset: int) -> int:
+    """How many times `needle` is found in `text`, searching on from each find, before `offset`:
+    the n of `content_error(find=(needle, n))` for the `needle` at `offset`."""
+    count, at = 0, text.find(needle)
+    while 0 <= at < offset:
+        count, at = count + 1, text.find(needle, at + len(needle))
+    return count
 
 
 # --- values a teacher writes as words ----------------------------------------------------------

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import ContentModel, Text, YesNo, content_error
+from .base import ContentModel, Text, YesNo, content_error, occurrence_before
 
 if TYPE_CHECKING:
     from .lesson import SummaryTable
 
-_GAP = re.compile(r"\[\[(.*?)\]\]")
+_BRACKETS = re.compile(r"\[\[|\]\]|\[|\]")
 
 
 class _Exercise(ContentModel):
@@ -36,18 +36,70 @@ class Gap:
 
 
 def parse_cloze(text: str) -> list[str | Gap]:
-    """Split cloze text into plain runs and gaps; `[[Астана|Ақмола]]` is a gap with an alternative."""
+    """Split cloze text into plain runs and gaps; `[[Астана|Ақмола]]` is a gap with an alternative.
+    The text must be well formed (see `cloze_markup_problem`)."""
     parts: list[str | Gap] = []
     position = 0
-    for match in _GAP.finditer(text):
-        if match.start() > position:
-            parts.append(text[position : match.start()])
-        answers = [answer.strip() for answer in match.group(1).split("|")]
+    for opening, closing in _gap_spans(text):
+        if opening > position:
+            parts.append(text[position:opening])
+        answers = [answer.strip() for answer in text[opening + 2 : closing].split("|")]
         parts.append(Gap(answers[0], tuple(answers[1:])))
-        position = match.end()
+        position = closing + 2
     if position < len(text):
         parts.append(text[position:])
     return parts
+
+
+def _gap_spans(text: str) -> list[tuple[int, int]]:
+    """Where each `[[` and its `]]` stand, for well-formed text."""
+    spans, opening = [], None
+    for match in _BRACKETS.finditer(text):
+        if match.group() == "[[" and opening is None:
+            opening = match.start()
+        elif match.group() == "]]" and opening is not None:
+            spans.append((opening, match.start()))
+            opening = None
+    return spans
+
+
+@dataclass(frozen=True)
+class MarkupProblem:
+    """A slip in cloze markup: what is wrong, how to fix it, and which bracket (the
+    `occurrence`-th `bracket` of the text) it is at."""
+
+    message: str
+    hint: str
+    bracket: str
+    occurrence: int
+
+
+def cloze_markup_problem(text: str) -> MarkupProblem | None:
+    """The first unbalanced, nested or stray bracket of a blank, or None when every blank is
+    `[[answer]]`. Single brackets in the running text («[1]») are allowed, but not inside a
+    blank nor glued to one (`[[XIV]]]`), where they would print into the key."""
+    opening: tuple[str, int] | None = None
+    after_gap = -1
+    for match in _BRACKETS.finditer(text):
+        token = match.group()
+        here = (token, occurrence_before(text, token, match.start()))
+        if opening is not None and token == "[[":
+            return MarkupProblem("a blank opens inside another blank", "close the first with ]] before the next [[", *here)
+        if opening is not None and token == "]":
+            return MarkupProblem("the blank is closed with a single «]»", "close it with ]]", *here)
+        if opening is not None and token == "[":
+            return MarkupProblem("a single «[» inside a blank", "an answer cannot hold brackets", *here)
+        if token == "]]" and opening is None:
+            return MarkupProblem("]] closes no blank", "open the blank with [[", *here)
+        if token in "[]" and (match.start() == after_gap or text.startswith("[[", match.end())):
+            return MarkupProblem(f"a stray «{token}» next to a blank", "each blank is [[answer]]", *here)
+        if token == "[[":
+            opening = here
+        elif token == "]]":
+            opening, after_gap = None, match.end()
+    if opening is not None:
+        return MarkupProblem("[[ opens a blank that is never closed", "close it with ]]", *opening)
+    return None
 
 
 class Cloze(_Exercise):
@@ -65,14 +117,16 @@ class Cloze(_Exercise):
     @field_validator("text")
     @classmethod
     def _blanks_are_well_formed(cls, text: str) -> str:
+        if slip := cloze_markup_problem(text):
+            raise content_error(slip.message, hint=slip.hint, find=(slip.bracket, slip.occurrence))
         gaps = [part for part in parse_cloze(text) if isinstance(part, Gap)]
         if not gaps:
             raise content_error("the text has no blank", hint="mark each blank as [[answer]]")
-        if any(not gap.answer or not all(gap.alternatives) for gap in gaps):
-            raise content_error("a blank is empty", hint="write the answer inside the brackets: [[answer]]")
-        leftover = _GAP.sub("", text)
-        if "[[" in leftover or "]]" in leftover:
-            raise content_error("unbalanced [[ or ]] in the text", hint="each blank is [[answer]]")
+        for index, gap in enumerate(gaps):
+            if not gap.answer or not all(gap.alternatives):
+                raise content_error(
+                    "a blank is empty", hint="write the answer inside the brackets: [[answer]]", find=("[[", index)
+                )
         return text
 
     @model_validator(mode="after")
