@@ -9,6 +9,7 @@ problem in the file at once.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,13 @@ from pydantic import BaseModel, Tag, ValidationError
 
 from .errors import ContentError, Problem
 from .figures import figure_problem
-from .source import position as _position
-from .source import position_in, read_yaml
+from .glyphs import undrawable
 from .model import Course, Exam, Lesson, Pool, Task
 from .model.base import NO_WORDS
 from .model.exam import exam_problems
+from .source import Content, character_name, position_in, read_content, string_nodes
+from .source import position as _position
+from .source import read_yaml as read_yaml  # lint reads files through the loader's name for it
 from .typography import NOT_TEXT, normalise_content
 
 Loc = tuple[str | int, ...]
@@ -32,25 +35,24 @@ M = TypeVar("M", bound=BaseModel)
 
 def load_lesson(path: str | Path) -> Lesson:
     """Read, validate and check one lesson file; raise ContentError listing every problem."""
-    path = Path(path)
-    return _lesson(path, *read_yaml(path))
+    return _lesson(read_content(Path(path)))
 
 
 def load_content(path: str | Path) -> Lesson | Textbook | Exam:
     """A lesson file, a course file (one with a `lessons` list) with all its lessons, or an
     exam file (one with `summative`) with the lesson exercises it draws."""
-    path = Path(path)
-    data, root = read_yaml(path)
-    if isinstance(data, dict) and "lessons" in data:
-        return _textbook(path, data, root)
-    if isinstance(data, dict) and "summative" in data:
-        return _exam(path, data, root)
-    return _lesson(path, data, root)
+    content = read_content(Path(path))
+    if isinstance(content.data, dict) and "lessons" in content.data:
+        return _textbook(content)
+    if isinstance(content.data, dict) and "summative" in content.data:
+        return _exam(content)
+    return _lesson(content)
 
 
-def _lesson(path: Path, data: Any, root: yaml.Node | None) -> Lesson:
-    data = _typeset(data)
-    lesson = _validated(path, data, root, Lesson, "a lesson file must be a mapping of keys such as id, title, sections")
+def _lesson(content: Content) -> Lesson:
+    path, root = content.path, content.root
+    not_a_mapping = "a lesson file must be a mapping of keys such as id, title, sections"
+    lesson = _validated(content, _typeset(content.data), Lesson, not_a_mapping)
     _check_figures(path, root, lesson)
     return lesson
 
@@ -69,12 +71,13 @@ def load_course(path: str | Path) -> Textbook:
     """Read a course file and every lesson it lists; raise ContentError listing every problem
     of the course file and of all its lessons at once."""
     path = Path(path)
-    return _textbook(path, *read_yaml(path))
+    return _textbook(read_content(Path(path)))
 
 
-def _textbook(path: Path, data: Any, root: yaml.Node | None) -> Textbook:
+def _textbook(content: Content) -> Textbook:
+    path, root = content.path, content.root
     not_a_mapping = "a course file must be a mapping of keys such as title, lessons"
-    course = _validated(path, _typeset(data), root, Course, not_a_mapping)
+    course = _validated(content, _typeset(content.data), Course, not_a_mapping)
     folder = path.resolve().parent
     lessons, problems = [], []
     for index, name in enumerate(course.lessons):
@@ -87,8 +90,8 @@ def _textbook(path: Path, data: Any, root: yaml.Node | None) -> Textbook:
             problems.append(_located(path, where, ("lessons", index), f"no such file: {name}"))
             continue
         try:
-            data, lesson_root = read_yaml(folder / name)
-            lessons.append((folder / name, _lesson(folder / name, data, lesson_root), lesson_root))
+            lesson_file = read_content(folder / name)
+            lessons.append((folder / name, _lesson(lesson_file), lesson_file.root))
         except ContentError as error:
             problems += error.problems
     problems += _mismatches(course, lessons)
@@ -121,15 +124,15 @@ def load_exam(path: str | Path) -> Exam:
     The exam returned is resolved: every task drawn `from` a lesson holds that exercise (and
     the table a table-completion exercise names), so its points and variants can be derived.
     """
-    path = Path(path)
-    return _exam(path, *read_yaml(path))
+    return _exam(read_content(Path(path)))
 
 
-def _exam(path: Path, data: Any, root: yaml.Node | None) -> Exam:
+def _exam(content: Content) -> Exam:
+    path, root, data = content.path, content.root, content.data
     if _typography_on(data):
         data = normalise_content(data, NOT_TEXT | _EXAM_CODES)
     not_a_mapping = "an exam file must be a mapping of keys such as id, title, criteria, sections"
-    exam = _validated(path, data, root, Exam, not_a_mapping)
+    exam = _validated(content, data, Exam, not_a_mapping, NOT_TEXT | _EXAM_CODES)
     exam, problems = _resolved(path, root, exam)
     if not problems:
         problems = [_located(path, _node_at(root, loc) or root, loc, m, h) for loc, m, h in exam_problems(exam)]
@@ -164,7 +167,7 @@ def _resolved(path: Path, root: yaml.Node | None, exam: Exam) -> tuple[Exam, lis
             continue
         if name not in lessons:
             try:
-                lessons[name] = _lesson(folder / name, *read_yaml(folder / name))
+                lessons[name] = _lesson(read_content(folder / name))
             except ContentError as error:
                 lessons[name] = None
                 problems += error.problems
@@ -220,13 +223,49 @@ def _typography_on(data: Any) -> bool:
     return flag not in (False, None) and not (isinstance(flag, str) and flag.strip().casefold() in NO_WORDS)
 
 
-def _validated(path: Path, data: Any, root: yaml.Node | None, model: type[M], not_a_mapping: str) -> M:
+def _validated(content: Content, data: Any, model: type[M], not_a_mapping: str, skip: frozenset[str] = NOT_TEXT) -> M:
+    """`data` (the content's, typeset) validated as `model`, or ContentError with every problem
+    of the file: those found reading it, text that cannot be printed, and validation's own
+    (except where reading already reported the node)."""
+    path, root = content.path, content.root
+    problems = content.problems + text_problems(path, root, _typography_on(content.data), skip)
     if not isinstance(data, dict):
-        raise ContentError([Problem(path, 1, 1, "", not_a_mapping)])
+        raise ContentError([*problems, Problem(path, 1, 1, "", not_a_mapping)])
     try:
-        return model.model_validate(data)
+        validated = model.model_validate(data)
     except ValidationError as error:
-        raise ContentError([_problem(path, root, model, item) for item in error.errors()]) from None
+        reported = {(problem.line, problem.column) for problem in content.problems}
+        found = (_problem(path, root, model, item) for item in error.errors())
+        problems += [problem for problem in found if (problem.line, problem.column) not in reported]
+    if problems:
+        raise ContentError(problems)
+    return validated
+
+
+MAX_WORD = 60
+"""Letters in one word: the longest Kazakh words have about 35, and the layout engine tries
+every hyphenation of a word, so a 5,000-letter run (a missing space, a pasted string) would
+take minutes to set."""
+
+_WORD = re.compile(rf"[^\W\d_]{{{MAX_WORD + 1},}}")
+
+
+def text_problems(path: Path, root: yaml.Node | None, typeset: bool, skip: frozenset[str] = NOT_TEXT) -> list[Problem]:
+    """Text that cannot be printed, at the line and column where it was typed: characters no
+    bundled font has, and words too long to set."""
+    problems = []
+    for loc, node in string_nodes(root, skip):
+        for character in undrawable(node.value, typeset):
+            line, column = position_in(node, character)
+            hint = "replace it with a character the fonts have, or write it out in words"
+            problems.append(
+                Problem(path, line, column, _dotted(loc), f"{character_name(character)} is in no bundled font", hint)
+            )
+        if match := _WORD.search(node.value):
+            line, column = position_in(node, match.group())
+            message = f"a word of {len(match.group()):,} letters; booklet sets words of up to {MAX_WORD}"
+            problems.append(Problem(path, line, column, _dotted(loc), message, "a missing space?"))
+    return problems
 
 
 def _check_figures(path: Path, root: yaml.Node | None, lesson: Lesson) -> None:

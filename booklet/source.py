@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +47,14 @@ _NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U000100
 
 _CONTROL_NAMES = {
     "\x00": "a NUL character",
-    "\x07": "a bell character (BEL)",
+    "\x07": "a bell character",
     "\x08": "a backspace character",
-    "\x0b": "a vertical tab (a line break pasted from a word processor)",
-    "\x0c": "a page break (form feed) pasted from a word processor",
-    "\x1b": "an escape character (ESC)",
-    "\x7f": "a delete character (DEL)",
-    "\ufffe": "the non-character U+FFFE (a byte-order mark read backwards)",
-    "\uffff": "the non-character U+FFFF",
+    "\x0b": "a vertical tab (word processors write it for a line break)",
+    "\x0c": "a page break (form feed)",
+    "\x1b": "an escape character",
+    "\x7f": "a delete character",
+    "\ufffe": "a byte-order mark read backwards",
+    "\uffff": "a non-character",
 }
 
 _REFUSED_TAGS = {
@@ -72,9 +73,21 @@ _TAG_WORDS = {
 }
 
 
-def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parse `path` safely; returns the data and its root node, or raises ContentError
-    listing every problem found in the first step that finds any."""
+@dataclass(frozen=True)
+class Content:
+    """A content file as read: its data, the nodes it came from, and the problems found in them."""
+
+    path: Path
+    data: Any
+    root: yaml.Node | None
+    problems: list[Problem]
+    """Problems at single nodes (a failed tag, a list as a key, a duplicate key): the data holds
+    None or leaves the pair out there, so validation can go on and report the rest too."""
+
+
+def read_content(path: Path) -> Content:
+    """Parse `path` safely, or raise ContentError listing every problem of the first step that
+    finds any; problems at single nodes are returned with the data."""
     text = read_text(path)
     if problems := list(control_characters(path, text)):
         raise ContentError(problems)
@@ -88,9 +101,15 @@ def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
         raise ContentError([_syntax_problem(path, error)]) from None
-    if loader.problems:
-        raise ContentError(loader.problems)
-    return data, root
+    return Content(path, data, root, loader.problems)
+
+
+def read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """The data and root node of `path`, or ContentError listing every problem found reading it."""
+    content = read_content(path)
+    if content.problems:
+        raise ContentError(content.problems)
+    return content.data, content.root
 
 
 def read_text(path: Path) -> str:
@@ -121,13 +140,14 @@ def control_characters(path: Path, text: str, limit: int = 20) -> Iterator[Probl
         if count == limit:
             return
         line, column = line_and_column(text, match.start())
-        yield Problem(path, line, column, "", f"{character_name(match.group())} cannot be in the file", "delete it")
+        message = f"{character_name(match.group())} cannot be in the file"
+        yield Problem(path, line, column, "", message, "delete it; press Enter for a new line")
 
 
 def character_name(character: str) -> str:
     """«a vertical tab …», «the character “⁂” (U+2042, ASTERISM)»: a character as a message names it."""
     if character in _CONTROL_NAMES:
-        return f"{_CONTROL_NAMES[character]} (U+{ord(character):04X})"
+        return f"U+{ord(character):04X}, {_CONTROL_NAMES[character]},"
     name = unicodedata.name(character, "")
     if unicodedata.category(character)[0] == "C" or not name:
         return f"the control character U+{ord(character):04X}" + (f" ({name})" if name else "")
@@ -269,7 +289,7 @@ class _ContentLoader(_EventComposer, SafeConstructor, _TextResolver):
         self.recursive_objects.pop(node, None)
         self.constructed_objects[node] = None
         line, column = position(node)
-        hint = None if node.tag in _REFUSED_TAGS else "remove the tag (the word after !!) to keep the text as written"
+        hint = None if node.tag in _REFUSED_TAGS else f"remove {_short(node.tag)} to keep the text as written"
         self.problems.append(Problem(self.source, line, column, "", message, hint))
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:
@@ -299,3 +319,18 @@ class _ContentLoader(_EventComposer, SafeConstructor, _TextResolver):
         hint = "a key is a name such as title; quote a key that starts with [ or {"
         self.problems.append(Problem(self.source, line, column, "", f"{what} cannot be a key", hint))
         return None
+
+
+def string_nodes(
+    node: yaml.Node | None, skip: frozenset[str] = frozenset(), loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], yaml.ScalarNode]]:
+    """Every text value below `node` with its place in the file, leaving out values under `skip` keys."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value not in skip:
+                yield from string_nodes(value_node, skip, (*loc, key_node.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from string_nodes(item, skip, (*loc, index))
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
+        yield loc, node

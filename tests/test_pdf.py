@@ -7,7 +7,7 @@ import io
 import pypdf
 import pytest
 
-from booklet import build, load_lesson
+from booklet import ContentError, build, load_lesson
 from booklet.build import render_lesson
 from booklet.fontcheck import FontError
 from booklet.kazakh import ALPHABET
@@ -45,10 +45,24 @@ def test_all_42_kazakh_letters_round_trip(tmp_path, renderer):
     assert ALPHABET in whole and ALPHABET.lower() in whole, alphabet
 
 
-def test_a_character_no_bundled_font_has_fails_the_build_naming_it(tmp_path, renderer):
+def test_a_character_no_bundled_font_has_is_reported_where_it_was_typed(tmp_path):
     text = GOOD.replace("Ірі машиналы өндірісті құру.", "Ірі машиналы өндірісті құру → 中.")
+    with pytest.raises(ContentError) as caught:
+        load_lesson(write_lesson(tmp_path, text))
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "→" in row)
+    column = text.splitlines()[line - 1].index("→") + 1
+    assert [str(problem).split("lesson.yaml:")[1] for problem in caught.value.problems] == [
+        f"{line}:{column}: terms.1.definition: the character «→» (U+2192, RIGHTWARDS ARROW) is in no bundled font "
+        "(replace it with a character the fonts have, or write it out in words)",
+        f"{line}:{column + 2}: terms.1.definition: the character «中» (U+4E2D, CJK UNIFIED IDEOGRAPH-4E2D) is in no "
+        "bundled font (replace it with a character the fonts have, or write it out in words)",
+    ]
+
+
+def test_the_render_time_font_check_still_stops_what_the_load_time_check_cannot_see(tmp_path, renderer):
+    html = '<html lang="kk"><body><p>Ірі машиналы өндірісті құру → 中.</p></body></html>'
     with pytest.raises(FontError) as caught:
-        _render_one(tmp_path, renderer, text)
+        renderer.render(html, tmp_path, "page.pdf")
     assert "«→» (U+2192)" in str(caught.value) and "«中» (U+4E2D)" in str(caught.value)
 
 

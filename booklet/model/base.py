@@ -7,6 +7,7 @@ show while a teacher types a lesson.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -98,10 +99,16 @@ def date_written(text: str) -> dt.date | None:
         day, month, year = (int(part) for part in match.groups())
     else:
         return None
+    hint = f"write it as {DATE_FORMATS}"
+    if not 1 <= month <= 12:
+        raise content_error(f"'{text}' is not a date: there is no month {month}", hint=hint)
+    if year < 1:
+        raise content_error(f"'{text}' is not a date: there is no year {year}", hint=hint)
     try:
         return dt.date(year, month, day)
-    except ValueError as error:
-        raise content_error(f"'{text}' is not a date that exists ({error})", hint=f"write it as {DATE_FORMATS}") from None
+    except ValueError:
+        last = calendar.monthrange(year, month)[1]
+        raise content_error(f"'{text}' is not a date: month {month} of {year} has {last} days", hint=hint) from None
 
 
 def _date(value: Any) -> Any:
