@@ -7,10 +7,11 @@ from .book import build_book
 from .build import PaginationMismatch, Printout, build
 from .errors import BookletError, ContentError, Problem, ResourceError
 from .exam_build import ASSIGNMENTS, ExamSet, build_exam
+from .exam_loader import load_exam
 from .labels import LANGUAGES, SCRIPTS, labels_for
 from .latin import LatinSettings, latin_exam, latin_lesson, latin_textbook, to_latin
 from .lint import Finding, fix_file, format_finding, lint_file, lint_paths
-from .loader import Textbook, load_content, load_course, load_exam, load_lesson
+from .loader import Textbook, load_content, load_course, load_lesson
 from .model import Course, Exam, Lesson
 from .printouts import KINDS
 from .progress import Progress

@@ -1,6 +1,6 @@
 """Derive exam variants from a loaded exam: picks, shuffles, numbering, points, keys, grid, rubric.
 
-Pure functions over a resolved `Exam` (see `loader.load_exam`): no files, no templates, no
+Pure functions over a resolved `Exam` (see `exam_loader.load_exam`): no files, no templates, no
 renderer. Every random choice comes from a `random.Random` seeded by a string of the exam
 id, the seed and the variant index (and the task's place in the file), so variant `i` of a
 seed is the same whatever `count` is asked for and whatever else runs in the process.

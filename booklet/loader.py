@@ -21,9 +21,8 @@ from pydantic import BaseModel, Tag, ValidationError
 from .errors import ContentError, Problem
 from .figures import figure_problem
 from .glyphs import undrawable
-from .model import Course, Exam, Lesson, Pool, Task
+from .model import Course, Exam, Lesson
 from .model.base import NO_WORDS
-from .model.exam import exam_problems
 from .source import Content, character_name, position_in, read_content, string_nodes
 from .source import position as _position
 from .source import read_yaml as read_yaml  # lint reads files through the loader's name for it
@@ -45,7 +44,9 @@ def load_content(path: str | Path) -> Lesson | Textbook | Exam:
     if isinstance(content.data, dict) and "lessons" in content.data:
         return _textbook(content)
     if isinstance(content.data, dict) and "summative" in content.data:
-        return _exam(content)
+        from .exam_loader import exam_from  # the exam loader builds on this module
+
+        return exam_from(content)
     return _lesson(content)
 
 
@@ -116,90 +117,6 @@ def _mismatches(course: Course, lessons: list[tuple[Path, Lesson, yaml.Node | No
             problems.append(_located(path, _node_at(root, ("id",)) or root, ("id",), message))
         seen.setdefault(lesson.id, path)
     return problems
-
-
-def load_exam(path: str | Path) -> Exam:
-    """Read an exam file and the lesson exercises it draws; raise ContentError listing every problem.
-
-    The exam returned is resolved: every task drawn `from` a lesson holds that exercise (and
-    the table a table-completion exercise names), so its points and variants can be derived.
-    """
-    return _exam(read_content(Path(path)))
-
-
-def _exam(content: Content) -> Exam:
-    path, root, data = content.path, content.root, content.data
-    if _typography_on(data):
-        data = normalise_content(data, NOT_TEXT | _EXAM_CODES)
-    not_a_mapping = "an exam file must be a mapping of keys such as id, title, criteria, sections"
-    exam = _validated(content, data, Exam, not_a_mapping, NOT_TEXT | _EXAM_CODES)
-    exam, problems = _resolved(path, root, exam)
-    if not problems:
-        problems = [_located(path, _node_at(root, loc) or root, loc, m, h) for loc, m, h in exam_problems(exam)]
-    if problems:
-        raise ContentError(problems)
-    return exam
-
-
-_EXAM_CODES = frozenset({"lesson", "criteria", "criterion", "level", "summative"})
-"""Exam keys whose values are file names or codes, not text to print."""
-
-
-def _resolved(path: Path, root: yaml.Node | None, exam: Exam) -> tuple[Exam, list[Problem]]:
-    """The exam with each `from` replaced by the lesson exercise it names, and what could not be found."""
-    folder = path.resolve().parent
-    lessons: dict[str, Lesson | None] = {}
-    problems: list[Problem] = []
-    resolved: dict[Loc, Task] = {}
-    for where, task in exam.tasks():
-        if task.drawn_from is None:
-            continue
-        name, number = task.drawn_from.lesson, task.drawn_from.exercise
-        at: Loc = (*where, "from", "lesson")
-        target = (folder / name).resolve()
-        if not target.is_relative_to(folder):
-            problems.append(
-                _located(path, _node_at(root, at) or root, at, "lesson paths may not leave the exam's folder")
-            )
-            continue
-        if not target.is_file():
-            problems.append(_located(path, _node_at(root, at) or root, at, f"no such file: {name}"))
-            continue
-        if name not in lessons:
-            try:
-                lessons[name] = _lesson(read_content(folder / name))
-            except ContentError as error:
-                lessons[name] = None
-                problems += error.problems
-        lesson = lessons[name]
-        if lesson is None:
-            continue
-        exercises = lesson.worksheet.exercises
-        if number > len(exercises):
-            at = (*where, "from", "exercise")
-            message = f"{name} has {len(exercises)} exercises, not {number}"
-            problems.append(_located(path, _node_at(root, at) or root, at, message))
-            continue
-        exercise = exercises[number - 1]
-        table = next((t for t in lesson.tables if t.id == getattr(exercise, "table", None)), None)
-        resolved[where] = task.model_copy(update={"exercise": exercise, "table": table})
-    return _with_tasks(exam, resolved), problems
-
-
-def _with_tasks(exam: Exam, resolved: dict[Loc, Task]) -> Exam:
-    """A copy of `exam` whose tasks at the given places are replaced."""
-    sections = []
-    for s_index, section in enumerate(exam.sections):
-        entries = []
-        for t_index, entry in enumerate(section.tasks):
-            where: Loc = ("sections", s_index, "tasks", t_index)
-            if isinstance(entry, Pool):
-                tasks = [resolved.get((*where, "tasks", p), task) for p, task in enumerate(entry.tasks)]
-                entries.append(entry.model_copy(update={"tasks": tasks}))
-            else:
-                entries.append(resolved.get(where, entry))
-        sections.append(section.model_copy(update={"tasks": entries}))
-    return exam.model_copy(update={"sections": sections})
 
 
 def _located(path: Path, node: yaml.Node | None, loc: Loc, message: str, hint: str | None = None) -> Problem:

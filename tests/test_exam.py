@@ -11,7 +11,7 @@ import pytest
 from booklet import ContentError, load_lesson, sample_course
 from booklet.exam import Variant, default_seed, derive_variants, grid, rubric, variant_code
 from booklet.labels import labels_for
-from booklet.loader import load_exam
+from booklet.exam_loader import load_exam
 from booklet.model import (
     Categorize,
     Cloze,
@@ -144,6 +144,31 @@ def test_missing_lesson_and_missing_exercise_at_once(tmp_path):
         f"{at(text, 'nowhere.yaml', 'nowhere')}: sections.1.tasks.1.from.lesson: no such file: nowhere.yaml",
         f"{at(text, 'exercise: 9', '9')}: sections.2.tasks.2.from.exercise: lesson.yaml has 8 exercises, not 9",
     ]
+
+
+def test_a_wrong_exercise_number_hides_no_other_problem(tmp_path):
+    """Issue 10, point 8: found independently, reported in one run."""
+    text = SMALL_TEXT.replace("{lesson: lesson.yaml, exercise: 2}", "{lesson: lesson.yaml, exercise: 9}")
+    text = text.replace("{text: дұрыс жауапты таңдайды, points: 1}", "{text: дұрыс жауапты таңдайды, points: 5}")
+    text = text.replace("            points: 2\n", "            points: 3\n", 1)
+    found = problems_of(tmp_path, text)
+    assert found == [
+        f"{at(text, 'дұрыс жауапты таңдайды', '-')}: sections.1.tasks.1.descriptors: "
+        "the descriptors give 5 points but the task is worth 1 (points: 1)",
+        f"{at(text, 'оқиғаларды ретімен', '-')}: sections.1.tasks.2.tasks.1.descriptors: "
+        "the descriptors give 2 points but the task is worth 3 (points: 3)",
+        f"{at(text, 'exercise: 4', 'from')}: sections.1.tasks.2.tasks.2: "
+        "the task is worth 2 points but the pool's first task 3 (tasks of a pool must be worth the same)",
+        f"{at(text, 'exercise: 9', '9')}: sections.2.tasks.2.from.exercise: lesson.yaml has 8 exercises, not 9",
+    ]
+
+
+def test_a_missing_lesson_is_reported_beside_validation_problems(tmp_path):
+    text = SMALL_TEXT.replace("{lesson: lesson.yaml, exercise: 3}", "{lesson: nowhere.yaml, exercise: 3}")
+    text = text.replace("duration: ", "duraton: ")
+    found = problems_of(tmp_path, text)
+    assert f"{at(text, 'nowhere.yaml', 'nowhere')}: sections.1.tasks.1.from.lesson: no such file: nowhere.yaml" in found
+    assert any("duraton: unknown key 'duraton' (did you mean 'duration'?)" in problem for problem in found)
 
 
 def test_lesson_outside_the_exam_folder_is_refused(tmp_path):

@@ -120,7 +120,9 @@ def test_an_unclosed_blank_at_the_end_and_single_brackets_in_running_text(tmp_pa
     text = GOOD.replace("[[Шатов]].", "[[Шатов.")
     [problem] = problems_of(tmp_path, text)
     line = text.splitlines()[line_of(text, "[[Шатов.") - 1]
-    assert problem.startswith(f"{line_of(text, '[[Шатов.')}:{line.index('[[Шатов.') + 1}: worksheet.exercises.1.text: [[ opens")
+    assert problem.startswith(
+        f"{line_of(text, '[[Шатов.')}:{line.index('[[Шатов.') + 1}: worksheet.exercises.1.text: [[ opens"
+    )
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "bars.svg").write_bytes((EVERY_KIND.parent / "figures" / "bars.svg").read_bytes())
     text = GOOD.replace("[[1927]] жылы", "[[1927]] жылы [1]")

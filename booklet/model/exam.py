@@ -235,7 +235,9 @@ def exercise_items(exercise: Exercise) -> int:
 
 
 def exam_problems(exam: Exam) -> list[tuple[Loc, str, str | None]]:
-    """Everything wrong across the exam, as (place in the file, message, hint); needs resolved tasks."""
+    """Everything wrong across the exam, as (place in the file, message, hint). A task whose
+    `from` could not be resolved is left out of the checks that need its items, so a wrong
+    exercise number does not hide the problems of the rest."""
     return _criteria_problems(exam) + _points_problems(exam)
 
 
@@ -268,6 +270,8 @@ def _criteria_problems(exam: Exam) -> list[tuple[Loc, str, str | None]]:
 def _points_problems(exam: Exam) -> list[tuple[Loc, str, str | None]]:
     problems: list[tuple[Loc, str, str | None]] = []
     for where, task in exam.tasks():
+        if not _counted(task):
+            continue
         described = sum(descriptor.points for descriptor in task.descriptors)
         if described != task.total:
             how = f"points: {task.points}" if task.points else f"{task.item_points} × {task.items} items"
@@ -280,13 +284,19 @@ def _points_problems(exam: Exam) -> list[tuple[Loc, str, str | None]]:
             )
     for s_index, section in enumerate(exam.sections):
         for t_index, entry in enumerate(section.tasks):
-            if isinstance(entry, Pool):
+            if isinstance(entry, Pool) and all(_counted(task) for task in entry.tasks):
                 worth = entry.tasks[0].total
                 for p_index, task in enumerate(entry.tasks[1:], start=1):
                     if task.total != worth:
                         at: Loc = ("sections", s_index, "tasks", t_index, "tasks", p_index)
                         message = f"the task is worth {task.total} points but the pool's first task {worth}"
                         problems.append((at, message, "tasks of a pool must be worth the same"))
-    if not problems and exam.total is not None and exam.total != exam.points:
+    counted = all(_counted(task) for _, task in exam.tasks())
+    if not problems and counted and exam.total is not None and exam.total != exam.points:
         problems.append((("total",), f"the tasks add up to {exam.points} points, not {exam.total}", None))
     return problems
+
+
+def _counted(task: Task) -> bool:
+    """Whether the task's points are known: given as `points`, or its exercise is there to count items."""
+    return task.points is not None or task.exercise is not None

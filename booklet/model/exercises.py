@@ -84,7 +84,9 @@ def cloze_markup_problem(text: str) -> MarkupProblem | None:
         token = match.group()
         here = (token, occurrence_before(text, token, match.start()))
         if opening is not None and token == "[[":
-            return MarkupProblem("a blank opens inside another blank", "close the first with ]] before the next [[", *here)
+            return MarkupProblem(
+                "a blank opens inside another blank", "close the first with ]] before the next [[", *here
+            )
         if opening is not None and token == "]":
             return MarkupProblem("the blank is closed with a single «]»", "close it with ]]", *here)
         if opening is not None and token == "[":
