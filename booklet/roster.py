@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, Problem
+from .glyphs import undrawable
+from .source import character_name
 
 NAME_HEADINGS = (
     "аты-жөні",
@@ -37,14 +39,25 @@ class Pupil:
     row: int
 
 
+MAX_PUPILS = 1000
+"""Copies one run prints: a whole school year's class lists at once. A longer file is more
+likely a school's whole register, and would take hours to print."""
+
+MAX_LINE = 2000
+"""Characters in one line of the file: a name is a few dozen; a longer line is not a class list
+(and Python's CSV reader would stop at 131,072 characters with an error of its own)."""
+
+
 def read_roster(path: str | Path) -> tuple[Pupil, ...]:
     """The pupils of the roster at `path`, in file order; raise ContentError naming each bad row."""
     path = Path(path)
     text = _text(path)
     lines = text.splitlines()
-    if not any(line.strip() for line in lines):
+    if problems := _long_lines(path, lines):
+        raise ContentError(problems)
+    if not any(line.strip(" \t,;") for line in lines):
         raise ContentError([Problem(path, 1, 1, "", "the roster is empty", "export the class list with a name column")])
-    header_row = next(index for index, line in enumerate(lines, 1) if line.strip())
+    header_row = next(index for index, line in enumerate(lines, 1) if line.strip(" \t,;"))
     delimiter = ";" if lines[header_row - 1].count(";") > lines[header_row - 1].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = [(reader.line_num, row) for row in reader]
@@ -62,12 +75,41 @@ def read_roster(path: str | Path) -> tuple[Pupil, ...]:
         if not name:
             problems.append(Problem(path, line, 1, "", "the name cell is empty", "fill it in or delete the row"))
             continue
+        problems += _unprintable(path, line, lines[line - 1] if line <= len(lines) else name, name)
         pupils.append(Pupil(name, line))
     if problems:
         raise ContentError(problems)
     if not pupils:
         raise ContentError([Problem(path, header_line, 1, "", "the roster has a heading row but no pupils")])
+    if len(pupils) > MAX_PUPILS:
+        message = f"the roster has {len(pupils):,} pupils; booklet prints up to {MAX_PUPILS:,} copies in one run"
+        raise ContentError([Problem(path, pupils[MAX_PUPILS].row, 1, "", message, "split the class list")])
     return tuple(pupils)
+
+
+def _long_lines(path: Path, lines: list[str]) -> list[Problem]:
+    return [
+        Problem(
+            path,
+            number,
+            MAX_LINE + 1,
+            "",
+            f"the line has {len(line):,} characters",
+            f"a roster line holds up to {MAX_LINE:,}",
+        )
+        for number, line in enumerate(lines, 1)
+        if len(line) > MAX_LINE
+    ][:20]
+
+
+def _unprintable(path: Path, line: int, written: str, name: str) -> list[Problem]:
+    """A name's characters that no bundled font has, at their column in the file's line."""
+    problems = []
+    for character in undrawable(name, typeset=False):
+        column = written.find(character) + 1 or 1
+        message = f"{character_name(character)} in the name «{name}» is in no bundled font"
+        problems.append(Problem(path, line, column, "", message, "retype the name in Kazakh or Russian letters"))
+    return problems
 
 
 def _text(path: Path) -> str:
@@ -75,6 +117,8 @@ def _text(path: Path) -> str:
         data = path.read_bytes()
     except FileNotFoundError:
         raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
+    except OSError as error:  # a folder, a symbolic link loop, a permission
+        raise ContentError([Problem(path, 1, 1, "", f"cannot read the class list: {error.strerror}")]) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -62,3 +62,39 @@ def test_empty_and_heading_only(tmp_path):
     assert problems(write(tmp_path, "Аты-жөні\n", name="heading.csv")) == [
         "1:1: the roster has a heading row but no pupils"
     ]
+
+
+@pytest.mark.parametrize("text", [";;;\n;;;\n", ",,\n\n , ,\n", "\n\n   \n", ""])
+def test_a_roster_of_only_separators_or_blanks_is_empty(tmp_path, text):
+    assert problems(write(tmp_path, text)) == ["1:1: the roster is empty (export the class list with a name column)"]
+
+
+def test_a_200_kb_cell_is_refused_at_its_line(tmp_path):
+    path = write(tmp_path, "Аты-жөні\nӘлиев Нұрлан\n" + "Ә" * 200_000 + "\nДана\n")
+    assert problems(path) == ["3:2001: the line has 200,000 characters (a roster line holds up to 2,000)"]
+
+
+def test_a_name_with_a_character_no_font_has_is_located(tmp_path):
+    path = write(tmp_path, "№;Аты-жөні\n1;Әлиев Нұрлан\n2;Дана ★ Серік\n")
+    assert problems(path) == [
+        "3:8: the character «★» (U+2605, BLACK STAR) in the name «Дана ★ Серік» is in no bundled font "
+        "(retype the name in Kazakh or Russian letters)"
+    ]
+
+
+def test_ten_thousand_rows_are_read_quickly_and_refused_with_the_limit(tmp_path):
+    import time
+
+    path = write(tmp_path, "Аты-жөні\n" + "".join(f"Оқушы {n}\n" for n in range(10_000)))
+    started = time.perf_counter()
+    assert problems(path) == [
+        "1002:1: the roster has 10,000 pupils; booklet prints up to 1,000 copies in one run (split the class list)"
+    ]
+    assert time.perf_counter() - started < 2
+
+
+def test_a_folder_or_a_link_loop_is_a_clear_error(tmp_path):
+    (tmp_path / "loop.csv").symlink_to(tmp_path / "loop.csv")
+    assert problems(tmp_path / "loop.csv") == ["1:1: cannot read the class list: Too many levels of symbolic links"]
+    (tmp_path / "folder.csv").mkdir()
+    assert problems(tmp_path / "folder.csv") == ["1:1: cannot read the class list: Is a directory"]
