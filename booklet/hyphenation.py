@@ -16,6 +16,8 @@ The rules, as applied here:
   (қи-ын, ки-ім, ши-е-ле-ніс-ті); before a single consonant (та-сы-мал, ке-йін, за-уы-ты); of two
   or more consonants exactly one goes to the next line (құмырс-қа, мем-ле-кет-тік). ь and ъ stay
   with the letter before them and do not count as a consonant (аль-бом, съе-зі, съез-дің).
+  ъ after a vowel ends a Russian prefix, so the break falls after it (подъ-езд, объ-ект,
+  субъ-ек-ті), never between the prefix's consonant and ъ (not по-дъезд).
 - The consonants before a word's first vowel are never split (сту-дент, про-ект).
 - Never a one-letter fragment: at least two letters before and after a break (ала-қан, ар-мия).
   So one-syllable words, and two-syllable words that start with a lone vowel (атом, ақыл, отар),
@@ -27,6 +29,12 @@ The rules, as applied here:
 - Abbreviations (two or more capitals: КСРО, ҚазҰУ, БКП-ның) are never broken, and a token
   joined by hyphens breaks only inside its parts, never at its hyphen.
 
+Pages in the 2021 Latin alphabet are hyphenated by the same rules over the Latin letters
+(`LATIN`): each Latin letter takes the class of the Cyrillic letter it writes, and i, which
+writes both и (a vowel) and й (a consonant), behaves like у: a consonant after a vowel or at a
+word's start before a vowel (ke-iın for ке-йін, da-iyn-dyq), a vowel otherwise (qi-yn). The
+Latin dictionary answers to `lang="kk-Latn"`; booklet's Latin pages carry that tag.
+
 pyphen lower-cases every word before it looks at the patterns, so the dictionary cannot tell
 ҚазҰУ from қазұу (which it would break as қа-зұу), and Pango may end a line after any hyphen
 (БКП-|ның, 25-|ке). Keeping those whole in a PDF is the markup's job: `keep_whole` finds them,
@@ -36,6 +44,7 @@ and an element with `hyphens: none; white-space: nowrap` around each keeps them 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
@@ -52,6 +61,38 @@ SIGNS = "ьъ"
 LETTERS = frozenset(VOWELS + CONSONANTS + GLIDE + SIGNS)
 """The 42 lower-case letters of the Kazakh Cyrillic alphabet."""
 
+
+@dataclass(frozen=True)
+class Alphabet:
+    """The letters of one script sorted into the classes the rules look at."""
+
+    vowels: str
+    consonants: str
+    glides: str
+    """Consonant after a vowel or at a word's start before a vowel, a vowel otherwise."""
+    signs: str = ""
+    """Letters that stay with the letter before them (ь, ъ)."""
+    separators: str = ""
+    """Signs after which a syllable starts when a vowel follows and one came before (подъ-езд)."""
+    turkish_case: bool = False
+    """Whether İ/i and I/ı are case pairs (the Latin alphabet), not I/i."""
+
+    @property
+    def letters(self) -> frozenset[str]:
+        return frozenset(self.vowels + self.consonants + self.glides + self.signs)
+
+    def lower(self, word: str) -> str:
+        """`word` in lower case, letter for letter."""
+        return latin_lower(word) if self.turkish_case else word.lower()
+
+
+CYRILLIC = Alphabet(VOWELS, CONSONANTS, GLIDE, SIGNS, separators="ъ")
+"""Kazakh Cyrillic: the 42 letters."""
+LATIN = Alphabet(vowels="aäeıoöūüy", consonants="bcçdfgğhjklmnñpqrsştvwxz", glides="iu", turkish_case=True)
+"""The 2021 Latin alphabet, with every Latin letter the spelling of ё ц ч щ э ю я may use. Each
+letter has the class of the Cyrillic letter it writes; i writes и (vowel) and й (consonant),
+and is told apart the way у is."""
+
 MIN_FRAGMENT = 2
 """Fewest letters left on a line before a break, and carried to the next line after it."""
 
@@ -59,65 +100,82 @@ DICTIONARY = Path(__file__).resolve().parent / "dictionaries" / "hyph_kk_KZ.dic"
 """The pattern file that scripts/make_hyphenation.py writes and `register` installs."""
 LANGUAGE_NAMES = ("kk_KZ", "kk")
 """The pyphen language names the dictionary answers to (`lang="kk"`, `kk-KZ`, `kk-Cyrl-KZ`...)."""
+LATIN_DICTIONARY = DICTIONARY.with_name("hyph_kk_Latn.dic")
+"""The same rules over the Latin letters, for pages in the 2021 Latin alphabet."""
+LATIN_LANGUAGE_NAMES = ("kk_Latn",)
+"""The pyphen language names the Latin dictionary answers to (`lang="kk-Latn"`, `kk-Latn-KZ`)."""
+LATIN_TAG = "kk-Latn"
+"""The `lang` of a page in the 2021 Latin alphabet (BCP 47: Kazakh in Latin script); templates/base.html
+adds `-Latn` to the language of content whose `script` is `latn`."""
 
-_CAPITALS = re.compile(r"[А-ЯЁӘҒҚҢӨҰҮҺІA-Z]")
+_CAPITALS = re.compile(r"[А-ЯЁӘҒҚҢӨҰҮҺІA-ZÄÇĞİÑÖŞŪÜ]")
 _TOKEN = re.compile(r"[\w%]+(?:-[\w%]+)*")
 
 
-def letter_classes(word: str) -> str | None:
+def letter_classes(word: str, alphabet: Alphabet = CYRILLIC) -> str | None:
     """One class per letter of `word`: V (vowel), C (consonant) or S (ь, ъ); None if `word`
-    holds anything but Kazakh Cyrillic letters. Case does not matter."""
-    word = word.lower()
-    if not word or not LETTERS.issuperset(word):
+    holds anything but letters of `alphabet`. Case does not matter."""
+    word = alphabet.lower(word)
+    if not word or not alphabet.letters.issuperset(word):
         return None
     classes: list[str] = []
     for index, letter in enumerate(word):
-        if letter in VOWELS:
+        if letter in alphabet.vowels:
             classes.append("V")
-        elif letter in CONSONANTS:
+        elif letter in alphabet.consonants:
             classes.append("C")
-        elif letter in SIGNS:
+        elif letter in alphabet.signs:
             classes.append("S")
         elif index == 0:  # у at the start: уа-қыт, but у-ни-вер-си-тет
-            classes.append("C" if len(word) > 1 and word[1] in VOWELS else "V")
+            classes.append("C" if len(word) > 1 and word[1] in alphabet.vowels else "V")
         else:  # у after a vowel is a glide (жа-уап, тау), after anything else a vowel (бу-ын)
             classes.append("C" if classes[-1] == "V" else "V")
     return "".join(classes)
 
 
-def syllable_breaks(word: str) -> tuple[int, ...]:
+def latin_lower(word: str) -> str:
+    """Lower case, Turkish-style: İ → i and I → ı (`str.lower` makes İ two characters and I an i)."""
+    return word.replace("İ", "i").replace("I", "ı").lower()
+
+
+def syllable_breaks(word: str, alphabet: Alphabet = CYRILLIC) -> tuple[int, ...]:
     """Every syllable boundary of `word`, as indices of the letter that starts the next syllable,
     before the one-letter rule is applied: 'ауыл' gives (1,) (а-уыл)."""
-    classes = letter_classes(word)
+    classes = letter_classes(word, alphabet)
     if classes is None:
         return ()
+    word = alphabet.lower(word)
     breaks = []
     vowel_seen = False
     for index in range(1, len(classes)):
         vowel_seen = vowel_seen or classes[index - 1] == "V"
         if classes[index - 1] == "V" and classes[index] == "V":
             breaks.append(index)  # two vowels meet: қи-ын, про-ект
-        elif classes[index] == "C" and vowel_seen and _vowel_follows(classes, index):
+        elif word[index - 1] in alphabet.separators and classes[index] == "V" and vowel_seen:
+            breaks.append(index)  # a prefix ends in ъ: подъ-езд
+        elif classes[index] == "C" and vowel_seen and _vowel_follows(classes, word, index, alphabet):
             breaks.append(index)  # the last consonant before a vowel goes: құмырс-қа
     return tuple(breaks)
 
 
-def _vowel_follows(classes: str, index: int) -> bool:
-    """Whether the consonant at `index` (with its ь or ъ) is followed by a vowel."""
+def _vowel_follows(classes: str, word: str, index: int, alphabet: Alphabet) -> bool:
+    """Whether the consonant at `index` (with its ь) is followed by a vowel."""
     after = classes[index + 1 : index + 3]
-    return after[:1] == "V" or after == "SV"
+    return after[:1] == "V" or (after == "SV" and word[index + 1] not in alphabet.separators)
 
 
-def syllables(word: str) -> list[str]:
+def syllables(word: str, alphabet: Alphabet = CYRILLIC) -> list[str]:
     """`word` cut into its syllables: 'жаңғыртылуы' gives ['жаң', 'ғыр', 'ты', 'лу', 'ы']."""
-    edges = [0, *syllable_breaks(word), len(word)]
+    edges = [0, *syllable_breaks(word, alphabet), len(word)]
     return [word[start:end] for start, end in pairwise(edges)]
 
 
-def word_breaks(word: str) -> tuple[int, ...]:
+def word_breaks(word: str, alphabet: Alphabet = CYRILLIC) -> tuple[int, ...]:
     """Where one word of Kazakh letters may be hyphenated, ignoring case: syllable boundaries
-    that leave at least two letters on each side. This is exactly what the dictionary encodes."""
-    return tuple(index for index in syllable_breaks(word) if MIN_FRAGMENT <= index <= len(word) - MIN_FRAGMENT)
+    that leave at least two letters on each side. This is exactly what the dictionary encodes
+    (the Latin dictionary, with `alphabet=LATIN`)."""
+    breaks = syllable_breaks(word, alphabet)
+    return tuple(index for index in breaks if MIN_FRAGMENT <= index <= len(word) - MIN_FRAGMENT)
 
 
 def is_abbreviation(token: str) -> bool:
@@ -138,7 +196,7 @@ def keep_whole(text: str) -> list[tuple[int, int]]:
     ]
 
 
-def break_points(token: str) -> tuple[int, ...]:
+def break_points(token: str, alphabet: Alphabet = CYRILLIC) -> tuple[int, ...]:
     """Where a token from running text may be hyphenated: none in an abbreviation, none at a
     hyphen it already has (тәлім-тәрбие breaks inside its parts only), else `word_breaks`."""
     if is_abbreviation(token):
@@ -146,33 +204,46 @@ def break_points(token: str) -> tuple[int, ...]:
     points: list[int] = []
     offset = 0
     for part in token.split("-"):
-        points.extend(offset + index for index in word_breaks(part))
+        points.extend(offset + index for index in word_breaks(part, alphabet))
         offset += len(part) + 1
     return tuple(points)
 
 
-def hyphenate(token: str, hyphen: str = "-") -> str:
+def hyphenate(token: str, hyphen: str = "-", alphabet: Alphabet = CYRILLIC) -> str:
     """`token` with `hyphen` at every break point: 'мемлекеттік' → 'мем-ле-кет-тік'."""
     pieces, start = [], 0
-    for index in break_points(token):
+    for index in break_points(token, alphabet):
         pieces.append(token[start:index])
         start = index
     pieces.append(token[start:])
     return hyphen.join(pieces)
 
 
+class _LatinPatterns(pyphen.HyphDict):
+    """pyphen's reader of the Latin file, lower-casing words Turkish-style first. pyphen's own
+    `str.lower` turns İ into two characters, which would move every break after it by one."""
+
+    def positions(self, word: str) -> list[pyphen.DataInt]:
+        return super().positions(latin_lower(word))
+
+
 def register() -> None:
-    """Make pyphen, and so WeasyPrint's `hyphens: auto`, use booklet's dictionary for `kk` and
-    `kk_KZ`. Call it in every process before rendering; calling it again changes nothing.
+    """Make pyphen, and so WeasyPrint's `hyphens: auto`, use booklet's dictionaries: the Cyrillic
+    one for `kk` and `kk_KZ`, the Latin one for `kk_Latn`. Call it in every process before
+    rendering; calling it again changes nothing.
 
     WeasyPrint resolves `lang` with `pyphen.language_fallback`, which searches
     `LANGUAGES_LOWERCASE`, then opens `LANGUAGES[name]`: both must know the name (WeasyPrint
-    issue #1945)."""
-    if not DICTIONARY.is_file():
-        raise FileNotFoundError(f"booklet is installed without its hyphenation dictionary {DICTIONARY.name}")
-    for name in LANGUAGE_NAMES:
-        pyphen.LANGUAGES[name] = DICTIONARY
-        pyphen.LANGUAGES_LOWERCASE[name.lower()] = name
+    issue #1945). pyphen keeps one reader per file in `hdcache`; the Latin file's is ours."""
+    for dictionary in (DICTIONARY, LATIN_DICTIONARY):
+        if not dictionary.is_file():
+            raise FileNotFoundError(f"booklet is installed without its hyphenation dictionary {dictionary.name}")
+    for names, dictionary in ((LANGUAGE_NAMES, DICTIONARY), (LATIN_LANGUAGE_NAMES, LATIN_DICTIONARY)):
+        for name in names:
+            pyphen.LANGUAGES[name] = dictionary
+            pyphen.LANGUAGES_LOWERCASE[name.lower()] = name
+    if not isinstance(pyphen.hdcache.get(LATIN_DICTIONARY), _LatinPatterns):
+        pyphen.hdcache[LATIN_DICTIONARY] = _LatinPatterns(LATIN_DICTIONARY)
 
 
 _TEXT_NODE = re.compile(r"(<svg\b.*?</svg>|<[^>]*>)|([^<]+)", re.S)

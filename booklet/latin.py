@@ -174,8 +174,10 @@ def _converted(value: Any, settings: LatinSettings, kept: frozenset[str] = _KEPT
 
 
 def _validated(model: type[M], data: dict[str, Any], what: str) -> M:
+    """`data`, now in the Latin alphabet, as a `model` that says so (`script: latn`), so that its
+    pages carry the Latin language tag and are hyphenated with the Latin dictionary."""
     try:
-        return model.model_validate(data)
+        return model.model_validate({**data, "script": "latn"})
     except ValidationError as error:
         problems = [
             f"{what} in the Latin alphabet: {'.'.join(str(part) for part in item['loc'])}: {item['msg']}"

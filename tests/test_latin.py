@@ -208,6 +208,19 @@ def test_a_lesson_in_latin_keeps_its_names_and_its_cloze_marks():
     assert latin.title == "Türksıb temır joly"
 
 
+def test_latin_pages_carry_the_latin_language_tag_so_they_are_hyphenated_as_latin():
+    from booklet.book import book_html
+    from booklet.printouts import html_for
+
+    lesson = load_lesson(EVERY_KIND)
+    latin = latin_lesson(lesson)
+    assert (lesson.script, latin.script) == (None, "latn")
+    assert '<html lang="kk">' in html_for("handout", lesson, labels_for("kk"))
+    assert '<html lang="kk-Latn">' in html_for("handout", latin, labels_for("kk", "latn"))
+    textbook = latin_textbook(load_course(FIXTURES / "course.yaml"))
+    assert '<html lang="kk-Latn">' in book_html(textbook, labels_for("kk", "latn"))
+
+
 @pytest.mark.parametrize("path", [EVERY_KIND, *[path for path, _ in load_course(sample_course()).lessons]])
 def test_no_content_string_keeps_a_cyrillic_letter(path):
     left = [text for text in strings(latin_lesson(load_lesson(path)).model_dump()) if CYRILLIC.search(text)]
