@@ -24,9 +24,9 @@ from typing import Protocol
 from .build import PaginationMismatch, Printout, page_settings
 from .errors import BookletError
 from .exam import Variant, default_seed, derive_variants, grid
+from .exam_loader import load_exam
 from .exam_pages import Copy, answer_sheet_html, qr_code, rubric_html, sheet_html, summative_name, teacher_html
 from .latin import latin_exam
-from .exam_loader import load_exam
 from .model import Exam
 from .output import prepare_folder, write_atomically
 from .render import Layout, Rendered, Renderer, default_renderer

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError, Problem
-from .loader import Loc, _lesson, _located, _node_at, _typography_on, _validated
+from .loader import Loc, _lesson, _located, _node_at, _typography_on, _validated, file_problem
 from .model import Exam, Lesson, Pool, Task
 from .model.exam import exam_problems
 from .source import Content, read_content
@@ -86,14 +86,8 @@ def _draw(
     drawn: dict[Loc, dict[str, Any]] = {}
     for where, name, number in references:
         at: Loc = (*where, "from", "lesson")
-        target = (folder / name).resolve()
-        if not target.is_relative_to(folder):
-            problems.append(
-                _located(path, _node_at(root, at) or root, at, "lesson paths may not leave the exam's folder")
-            )
-            continue
-        if not target.is_file():
-            problems.append(_located(path, _node_at(root, at) or root, at, f"no such file: {name}"))
+        if missing := file_problem(folder, name, "lesson", "exam"):
+            problems.append(_located(path, _node_at(root, at) or root, at, missing))
             continue
         if name not in lessons:
             try:

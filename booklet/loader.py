@@ -82,13 +82,9 @@ def _textbook(content: Content) -> Textbook:
     folder = path.resolve().parent
     lessons, problems = [], []
     for index, name in enumerate(course.lessons):
-        target = (folder / name).resolve()
-        where = _node_at(root, ("lessons", index)) or root
-        if not target.is_relative_to(folder):
-            problems.append(_located(path, where, ("lessons", index), "lesson paths may not leave the course's folder"))
-            continue
-        if not target.is_file():
-            problems.append(_located(path, where, ("lessons", index), f"no such file: {name}"))
+        if missing := file_problem(folder, name, "lesson", "course"):
+            where = _node_at(root, ("lessons", index)) or root
+            problems.append(_located(path, where, ("lessons", index), missing))
             continue
         try:
             lesson_file = read_content(folder / name)
@@ -191,19 +187,25 @@ def _check_figures(path: Path, root: yaml.Node | None, lesson: Lesson) -> None:
     problems = []
     for s_index, section in enumerate(lesson.sections):
         for f_index, figure in enumerate(section.figures):
-            target = (folder / figure.src).resolve()
             loc: Loc = ("sections", s_index, "figures", f_index, "src")
-            if not target.is_relative_to(folder):
-                message = "figure paths may not leave the lesson's folder"
-            elif not target.is_file():
-                message = f"no such file: {figure.src}"
-            elif (problem := figure_problem(target)) is not None:
-                message = problem
-            else:
-                continue
-            problems.append(_located(path, _node_at(root, loc) or root, loc, message))
+            message = file_problem(folder, figure.src, "figure", "lesson") or figure_problem(folder / figure.src)
+            if message is not None:
+                problems.append(_located(path, _node_at(root, loc) or root, loc, message))
     if problems:
         raise ContentError(problems)
+
+
+def file_problem(folder: Path, name: str, noun: str, owner: str) -> str | None:
+    """Why `name` does not name a file inside `folder` (symbolic links followed), or None when it does."""
+    try:
+        target = (folder / name).resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a link loop, 3.13 OSError
+        return f"{name} is a symbolic link that leads back to itself"
+    if not target.is_relative_to(folder):
+        return f"{noun} paths may not leave the {owner}'s folder"
+    if not target.is_file():
+        return f"no such file: {name}"
+    return None
 
 
 def _problem(path: Path, root: yaml.Node | None, model: type[BaseModel], error: Any) -> Problem:
