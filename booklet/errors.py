@@ -29,9 +29,12 @@ class Problem:
     hint: str | None = None
 
     def __str__(self) -> str:
+        """One line, whatever the message quotes: a problem is one line of output, for people
+        and for editors that read `file:line:col:` lines."""
         where = f"{self.file}:{self.line}:{self.column}"
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{text} ({self.hint})" if self.hint else text
+        return " ".join(text.splitlines())
 
 
 class ContentError(BookletError):

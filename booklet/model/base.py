@@ -44,6 +44,12 @@ def content_error(
     return PydanticCustomError("booklet", "{message}", context)
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """`value` as a message quotes it: on one line, and cut short with … when long."""
+    value = " ".join(value.split())
+    return f"'{value}'" if len(value) <= limit else f"'{value[: limit - 1]}…'"
+
+
 def occurrence_before(text: str, needle: str, offset: int) -> int:
     """How many times `needle` is found in `text`, searching on from each find, before `offset`:
     the n of `content_error(find=(needle, n))` for the `needle` at `offset`."""
@@ -72,7 +78,7 @@ def _yes_or_no(value: Any) -> Any:
     if word in NO_WORDS:
         return False
     raise content_error(
-        f"'{value}' is neither true nor false",
+        f"{shown(value)} is neither true nor false",
         hint="write true or false (also дұрыс/жалған, иә/жоқ, верно/неверно, yes/no)",
     )
 
@@ -101,14 +107,14 @@ def date_written(text: str) -> dt.date | None:
         return None
     hint = f"write it as {DATE_FORMATS}"
     if not 1 <= month <= 12:
-        raise content_error(f"'{text}' is not a date: there is no month {month}", hint=hint)
+        raise content_error(f"{shown(text)} is not a date: there is no month {month}", hint=hint)
     if year < 1:
-        raise content_error(f"'{text}' is not a date: there is no year {year}", hint=hint)
+        raise content_error(f"{shown(text)} is not a date: there is no year {year}", hint=hint)
     try:
         return dt.date(year, month, day)
     except ValueError:
         last = calendar.monthrange(year, month)[1]
-        raise content_error(f"'{text}' is not a date: month {month} of {year} has {last} days", hint=hint) from None
+        raise content_error(f"{shown(text)} is not a date: month {month} of {year} has {last} days", hint=hint) from None
 
 
 def _date(value: Any) -> Any:
@@ -116,7 +122,7 @@ def _date(value: Any) -> Any:
         return value
     date = date_written(value)
     if date is None:
-        raise content_error(f"'{value}' is not a date", hint=f"write it as {DATE_FORMATS}")
+        raise content_error(f"{shown(value)} is not a date", hint=f"write it as {DATE_FORMATS}")
     return date
 
 
