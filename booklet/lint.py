@@ -5,7 +5,8 @@ string is mapped back into the file by walking the scalar's source text beside i
 (plain, quoted, literal and folded scalars alike), so a defect in the fifth line of a `text: |`
 block is reported on that line of the file. `fix_file` writes the safe fixes back by editing the
 file's text at those positions: comments, quoting and layout stay byte for byte, and an edit is
-kept only if the file then loads the same data except for the fixed strings.
+kept only if the file then loads the same data except for the fixed strings. It returns what it
+changed (`Change`), which `booklet lint --fix` prints with `format_change`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,29 @@ class Finding:
     """What to write instead, shown to the user: `1928-1932 → 1928–1932`, or a hint."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """Fixes `--fix` wrote into one place of a file: where, their codes, the words before and after."""
+
+    path: Path
+    line: int
+    column: int
+    codes: tuple[str, ...]
+    """One code per fix; fixes whose words touch are reported together (ХІХ-ХХ → XIX–XX)."""
+    before: str
+    after: str
+
+
 def format_finding(finding: Finding) -> str:
     """`file:line:col: code: message (suggested fix)`, the way compilers and linters print."""
     text = f"{finding.path}:{finding.line}:{finding.column}: {finding.code}: {finding.message}"
     return f"{text} ({finding.suggestion})" if finding.suggestion else text
+
+
+def format_change(change: Change) -> str:
+    """`file:line:col: code: fixed: 1928-1932 → 1928–1932`, one line per fix written."""
+    where = f"{change.path}:{change.line}:{change.column}: {', '.join(change.codes)}"
+    return f"{where}: fixed: {_visible(change.before)} → {_visible(change.after)}"
 
 
 def lint_file(path: str | Path) -> list[Finding]:
@@ -62,12 +82,17 @@ def lint_file(path: str | Path) -> list[Finding]:
 
 
 def lint_paths(paths: Iterable[str | Path], fix: bool = False) -> list[Finding]:
-    """Lint files, and the .yaml files under folders; with fix=True write the safe fixes first."""
+    """Lint files, and the .yaml files under folders; with fix=True write the safe fixes first
+    (`fix_paths` does that and tells what it changed)."""
     files = yaml_files(paths)
     if fix:
-        for path in files:
-            fix_file(path)
+        fix_paths(files)
     return [finding for path in files for finding in lint_file(path)]
+
+
+def fix_paths(paths: Iterable[str | Path]) -> list[Change]:
+    """Write the safe fixes into files, and the .yaml files under folders; every fix written, in order."""
+    return [change for path in yaml_files(paths) for change in fix_file(path)]
 
 
 def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -81,19 +106,20 @@ def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def fix_file(path: str | Path) -> int:
-    """Write the safe fixes into the file, keeping everything else byte for byte; returns how
-    many were made. Atomic (temporary file, then rename) and idempotent."""
+def fix_file(path: str | Path) -> list[Change]:
+    """Write the safe fixes into the file, keeping everything else byte for byte; returns every
+    fix made (none: the file is untouched). Atomic (temporary file, then rename) and idempotent.
+    A fix that another uncovers is made too, and reported where it stood at that point."""
     path = Path(path)
-    made = 0
+    made: list[Change] = []
     for _ in range(4):  # a fix can uncover another, as in normalise
         source = _Source.read(path)
-        edits = [edit for scalar in source.scalars() if (edit := scalar.edit()) is not None]
-        text, count = _checked(source, edits)
-        if not count:
+        edits = [edit for scalar in source.scalars() if (edit := scalar.edit(source, path)) is not None]
+        text, kept = _checked(source, edits)
+        if not kept:
             break
         _write(path, text)
-        made += count
+        made += sorted((c for edit in kept for c in edit.changes), key=lambda c: (c.line, c.column))
     return made
 
 
@@ -160,9 +186,10 @@ class _Scalar:
             line, column = source.position(offset) if offset is not None else _position(self.node)
             yield Finding(path, line, column, defect.code, defect.message, defect.fix, _suggestion(value, defect))
 
-    def edit(self) -> _Edit | None:
+    def edit(self, source: _Source, path: Path) -> _Edit | None:
         """The safe fixes of this string as edits of the file's text, if any can be made."""
-        fixable = [d for d in defects(self.node.value) if self._source_range(d) is not None]
+        value = self.node.value
+        fixable = [d for d in defects(value) if self._source_range(d) is not None]
         chosen = safe_fixes(fixable)
         if not chosen:
             return None
@@ -170,7 +197,13 @@ class _Scalar:
         for defect in chosen:
             start, end = self._source_range(defect) or (0, 0)
             replacements.append((start, end, _escaped(defect.fix or "", self.node.style)))
-        return _Edit(self.locs, replacements, apply_fixes(self.node.value, chosen))
+        changes = []
+        for group in _touching(value, chosen):
+            (left, right), codes = _window(value, group), tuple(defect.code for defect in group)
+            after = apply_fixes(value[left:right], [_moved(defect, -left) for defect in group])
+            where = source.position(replacements[chosen.index(group[0])][0])
+            changes.append(Change(path, *where, codes, value[left:right], after))
+        return _Edit(self.locs, replacements, apply_fixes(value, chosen), changes)
 
     def _offset(self, index: int) -> int | None:
         if not self.spans:
@@ -264,11 +297,35 @@ def _suggestion(value: str, defect: Defect) -> str | None:
     """The words around a fix, before and after it (`1928-1932 → 1928–1932`), or the rule's hint."""
     if defect.fix is None:
         return defect.hint
-    left = _word_edge(value, defect.start, -1)
-    right = _word_edge(value, defect.end, 1)
-    before = value[left:right]
-    after = value[left : defect.start] + defect.fix + value[defect.end : right]
+    before, after = _around(value, defect)
     return f"{_visible(before)} → {_visible(after)}"
+
+
+def _around(value: str, defect: Defect) -> tuple[str, str]:
+    """The words around a fix, as they are and as the fix makes them: (`1928-1932`, `1928–1932`)."""
+    left, right = _window(value, [defect])
+    return value[left:right], value[left : defect.start] + (defect.fix or "") + value[defect.end : right]
+
+
+def _window(value: str, group: list[Defect]) -> tuple[int, int]:
+    """Where the words around some fixes start and end in `value`."""
+    return _word_edge(value, group[0].start, -1), _word_edge(value, group[-1].end, 1)
+
+
+def _touching(value: str, chosen: list[Defect]) -> Iterator[list[Defect]]:
+    """The fixes of one string (in order) in groups whose words overlap, to be shown together."""
+    group: list[Defect] = []
+    for defect in chosen:
+        if group and _word_edge(value, defect.start, -1) >= _window(value, group)[1]:
+            yield group
+            group = []
+        group.append(defect)
+    if group:
+        yield group
+
+
+def _moved(defect: Defect, offset: int) -> Defect:
+    return replace(defect, start=defect.start + offset, end=defect.end + offset)
 
 
 def _word_edge(value: str, at: int, step: int) -> int:
@@ -297,21 +354,23 @@ class _Edit:
     replacements: list[tuple[int, int, str]]
     value: str
     """The string's value once the replacements are made."""
+    changes: list[Change]
+    """What each replacement fixes, for the user."""
 
 
-def _checked(source: _Source, edits: list[_Edit]) -> tuple[str, int]:
-    """The text with every edit that keeps the file loading as expected, and how many fixes that is.
+def _checked(source: _Source, edits: list[_Edit]) -> tuple[str, list[_Edit]]:
+    """The text with every edit that keeps the file loading as expected, and those edits.
     All edits are tried at once; if the result differs from what is expected anywhere, each
     string's edits are tried alone and only the good ones are kept."""
     if not edits:
-        return source.text, 0
+        return source.text, []
     original = yaml.safe_load(source.text)
     if _loads_as_expected(source.text, edits, original):
-        return _splice(source.text, edits), sum(len(e.replacements) for e in edits)
+        return _splice(source.text, edits), edits
     good = [edit for edit in edits if _loads_as_expected(source.text, [edit], original)]
     if not good or not _loads_as_expected(source.text, good, original):
-        return source.text, 0
-    return _splice(source.text, good), sum(len(e.replacements) for e in good)
+        return source.text, []
+    return _splice(source.text, good), good
 
 
 def _loads_as_expected(text: str, edits: list[_Edit], original: Any) -> bool:

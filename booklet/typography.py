@@ -30,7 +30,7 @@ _LOWER = KAZAKH_LOWER
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _RANGES = (
     re.compile(rf"(?<![\w.,-]){_NUMBER}(-){_NUMBER}(?![.,]?\d)(?!-\d)"),
-    re.compile(r"(?<![\w-])[IVXLCDM]+(-)[IVXLCDM]+(?![\w-])"),
+    re.compile(r"(?<![\w-])[IVXLCDMХІ]+(-)[IVXLCDMХІ]+(?![\w-])"),  # ХІХ-ХХ typed in Cyrillic too
 )
 _SPACED_RANGE = re.compile(rf"(?<![\d.,])({_NUMBER}){_SP}+([-–—]){_SP}+({_NUMBER})(?![.,]?\d)")
 _ARITHMETIC = re.compile(rf"[=+×÷*/<>]{_SP}*$|^{_SP}*[=+×÷*/<>]")
@@ -40,7 +40,7 @@ def _dashes(text: str) -> Iterator[Defect]:
     """K201-K205: hyphens where a dash belongs, and ranges written with a hyphen or spaces."""
     for pattern in _RANGES:
         for match in pattern.finditer(text):
-            if match.group()[0].isdigit() or all(letters.ROMAN.fullmatch(part) for part in match.group().split("-")):
+            if match.group()[0].isdigit() or all(map(letters.is_roman, match.group().split("-"))):
                 yield Defect(match.start(1), match.end(1), "K203", "a range takes an en dash, not a hyphen", "–")
     for match in _SPACED_RANGE.finditer(text):
         arithmetic = _ARITHMETIC.search(text[: match.start()]) or _ARITHMETIC.search(text[match.end() :])
@@ -48,6 +48,9 @@ def _dashes(text: str) -> Iterator[Defect]:
             yield Defect(match.end(1), match.start(3), "K204", "a range takes an en dash without spaces", "–")
     for match in re.finditer(rf"(?<=\S){_SP}+(--?){_SP}+(?=\S)", text):
         if not (text[match.start() - 1].isdigit() and text[match.end()].isdigit()):  # digits: K204
+            yield Defect(match.start(1), match.end(1), "K201", "a hyphen with spaces is a dash", "–")
+    for match in re.finditer(rf"(?<=\S){_SP}+(--?)(?={_SP}*\r?\n)", text):  # ірісі -⏎соңғысы, in a block
+        if not (text[match.start() - 1].isdigit() and text[match.end() :].lstrip()[:1].isdigit()):
             yield Defect(match.start(1), match.end(1), "K201", "a hyphen with spaces is a dash", "–")
     for match in re.finditer(rf"(?<={_LETTER})--(?={_LETTER})", text):
         yield Defect(match.start(), match.end(), "K201", "a double hyphen is a dash", " – ")
@@ -68,7 +71,8 @@ def _dashes(text: str) -> Iterator[Defect]:
 def _space_dashes(text: str) -> str:
     """A dash between words: en dash, a no-break space before it, a space after (house style)."""
     text = re.sub(r"(?m)^—(?=[ \u00a0])", "–", text)  # a dialogue dash at the start of a line
-    return re.sub(rf"(?<=\S){_SP}+[–—]{_SP}+", f"{NBSP}– ", text)
+    text = re.sub(rf"(?<=\S){_SP}+[–—](?={_SP}*(?:\r?\n|$))", f"{NBSP}–", text)  # ends a line: keep what follows
+    return re.sub(rf"(?<=\S){_SP}+[–—]{_SP}+(?=\S)", f"{NBSP}– ", text)
 
 
 # --- quotation marks -------------------------------------------------------------------------------
@@ -191,18 +195,16 @@ def _glued(text: str) -> Iterator[Defect]:
             "a capital letter inside a word",
             hint="a heading glued to the sentence? «түсті. Кіші»",
         )
-    # Brackets glued to a Kazakh word are a defect when they hold words, not a suffix: оқушы(лар) is
-    # fine, and so is code such as alert(1).
+    # Brackets glued to a Kazakh word are a defect when they hold a word, not a suffix: оқушы(лар) is
+    # fine, and so is code such as alert(1). A pair may span lines: what is inside may hold a line break.
     for match in re.finditer(
         rf"(?<=[{_LOWER}{KAZAKH_UPPER}\d])\(([^()]*)\)|\(([^()]*)\)(?=[{_LOWER}{KAZAKH_UPPER}])", text
     ):
-        inside = match.group(1) if match.group(1) is not None else match.group(2)
-        if " " not in inside and not inside[:1].isupper() and not inside[:1].isdigit():
-            continue
         if match.group(1) is not None:
-            yield Defect(match.start(), match.start(), "K303", "no space before «(»", " ")
-        else:
-            yield Defect(match.end(), match.end(), "K303", "no space after «)»", " ")
+            if not letters.ENDINGS.fullmatch(match.group(1)):  # құрылыс(жоба), болуы(халықтың 90%-ы)
+                yield Defect(match.start(), match.start(), "K303", "no space before «(»", " ")
+        elif re.search(r"\s", match.group(2)) or match.group(2)[:1].isupper() or match.group(2)[:1].isdigit():
+            yield Defect(match.end(), match.end(), "K303", "no space after «)»", " ")  # (қайта)құру is a prefix
 
 
 def _nbsp(text: str) -> str:

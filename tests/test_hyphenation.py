@@ -260,7 +260,9 @@ def test_the_latin_dictionary_breaks_every_short_letter_string_where_the_rules_d
         first_vowel = letter_classes(word, LATIN).find("V")
         return not re.search("[iu]{3}", word) and first_vowel <= 4
 
-    differ = [s for s in strings if well_formed_latin(s) and tuple(latin_dictionary.positions(s)) != word_breaks(s, LATIN)]
+    differ = [
+        s for s in strings if well_formed_latin(s) and tuple(latin_dictionary.positions(s)) != word_breaks(s, LATIN)
+    ]
     assert not differ
 
 
@@ -316,7 +318,9 @@ sys.stdout.buffer.write(HTML(string=html, base_url=fonts_dir().as_uri() + "/").w
 
 def rendered_lines(html: str) -> list[str]:
     """The lines of `html` as WeasyPrint sets them in a fresh process that has called `register`."""
-    result = subprocess.run([sys.executable, "-c", RENDER], input=html.encode(), capture_output=True, cwd=ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER], input=html.encode(), capture_output=True, cwd=ROOT, check=False
+    )
     assert result.returncode == 0, result.stderr.decode()
     with pdfplumber.open(io.BytesIO(result.stdout)) as pdf:
         return "\n".join(page.extract_text() for page in pdf.pages).splitlines()

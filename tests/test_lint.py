@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from booklet import ContentError, load_lesson, sample_course
-from booklet.lint import Finding, fix_file, format_finding, lint_file, lint_paths
+from booklet.lint import Change, Finding, fix_file, fix_paths, format_change, format_finding, lint_file, lint_paths
 from booklet.typography import apply_fixes, defects
 
 from .conftest import EVERY_KIND, FIXTURES
@@ -47,17 +47,30 @@ def test_no_findings_in_our_own_content(path):
 
 
 @pytest.fixture
-def fixed(tmp_path) -> tuple[Path, int]:
+def fixed(tmp_path) -> tuple[Path, list[Change]]:
     copy = tmp_path / "planted.yaml"
     shutil.copy(PLANTED, copy)
     return copy, fix_file(copy)
 
 
 def test_fix_leaves_only_what_a_person_must_decide(fixed):
-    path, count = fixed
+    path, changes = fixed
     left = [(f.line, f.code) for f in lint_file(path)]
     assert left == [(line, code) for line, _, code, kind in expected() if kind in ("manual", "refused")]
-    assert count == sum(kind == "fix" for *_, kind in expected())
+    made = [(change.line, code) for change in changes for code in change.codes]
+    assert sorted(made) == sorted((line, code) for line, _, code, kind in expected() if kind == "fix")
+
+
+def test_fix_tells_what_it_changed_with_the_words_around_each_fix(fixed):
+    path, changes = fixed
+    shown = [format_change(change).removeprefix(f"{path}:") for change in changes]
+    assert "71:13: K102, K203, K102: fixed: ХІХ-ХХ ғасырларда → XIX–XX ғасырларда" in shown  # one pass
+    assert "71:58: K201: fixed: ірісі - → ірісі –" in shown  # the dash ended the line
+    assert "72:28: K303: fixed: құрылыс(жоба) → құрылыс (жоба)" in shown
+    assert "72:40: K303: fixed: болуы(халықтың → болуы (халықтың" in shown  # the pair spans two lines
+    assert "25:11: K307, K307: fixed: Ф.И.Голощекин → Ф. И. Голощекин" in shown
+    assert "18:28: K304: fixed: Индустрияландыру  бағыты → Индустрияландыру бағыты" in shown
+    assert not any(change.line == 49 for change in changes)  # the refused fix is not reported
 
 
 def test_fix_keeps_comments_and_every_untouched_line(fixed):
@@ -82,7 +95,7 @@ def test_fix_changes_nothing_but_the_fixed_strings(fixed):
     pairs = list(zip(strings(old), strings(new), strict=True))
     assert [key for key, _ in strings(old)] == [key for key, _ in strings(new)]
     assert all(b == a or b == fully_fixed(a) for (_, a), (_, b) in pairs)
-    assert sum(a != b for (_, a), (_, b) in pairs) == 13  # the strings that have a "fix" row in planted.expected
+    assert sum(a != b for (_, a), (_, b) in pairs) == 14  # the strings that have a "fix" row in planted.expected
     assert load_lesson(path).id == load_lesson(PLANTED).id
 
 
@@ -107,7 +120,7 @@ def fully_fixed(text):
 def test_fix_is_idempotent(fixed):
     path, _ = fixed
     text = path.read_bytes()
-    assert fix_file(path) == 0
+    assert fix_file(path) == []
     assert path.read_bytes() == text
     assert [p.name for p in path.parent.iterdir()] == ["planted.yaml"]  # no temporary file left
 
@@ -117,7 +130,11 @@ def test_fix_keeps_windows_line_endings(tmp_path):
     path.write_bytes('# a comment\r\ntitle: Ол "Кіші Қазан" деді  # kept\r\ntext: |\r\n  1928-1932 жж.\r\n'.encode())
     [quote, _, dash] = lint_file(path)
     assert (quote.line, quote.column, dash.line, dash.column) == (2, 11, 4, 7)
-    assert fix_file(path) == 3
+    assert [format_change(change).removeprefix(f"{path}:") for change in fix_file(path)] == [
+        '2:11: K211: fixed: Ол "Кіші → Ол «Кіші',
+        '2:22: K211: fixed: Қазан" деді → Қазан» деді',
+        "4:7: K203: fixed: 1928-1932 → 1928–1932",
+    ]
     assert (
         path.read_bytes()
         == "# a comment\r\ntitle: Ол «Кіші Қазан» деді  # kept\r\ntext: |\r\n  1928–1932 жж.\r\n".encode()
@@ -141,7 +158,7 @@ def test_anchors_aliases_tags_and_escapes(tmp_path):
         (4, 27, "K203"),
         (4, 43, "K203"),
     ]
-    assert fix_file(path) == 6
+    assert sum(len(change.codes) for change in fix_file(path)) == 6
     assert path.read_text(encoding="utf-8") == (
         "a: &q 'Ол ''Кіші'' деді 1928–1932'\n"
         "b: *q\n"
@@ -163,6 +180,11 @@ def test_lint_paths_reads_folders_and_fixes_first(tmp_path):
     (tmp_path / "unit" / "notes.txt").write_text("1928-1932\n", encoding="utf-8")
     assert [(f.path.name, f.code) for f in lint_paths([tmp_path / "unit"])] == [("a.yaml", "K203"), ("b.yml", "K112")]
     assert [(f.path.name, f.code) for f in lint_paths([tmp_path], fix=True)] == [("b.yml", "K112")]
+    (tmp_path / "unit" / "a.yaml").write_text("title: ХІХ-ХХ ғ.\n", encoding="utf-8")
+    assert [(c.path.name, c.codes, c.after) for c in fix_paths([tmp_path])] == [
+        ("a.yaml", ("K102", "K203", "K102"), "XIX–XX ғ.")
+    ]
+    assert fix_paths([tmp_path]) == []
 
 
 def test_broken_yaml_is_a_content_error(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from booklet.defects import CODES, NBSP
 from booklet.markup import _parser
-from booklet.typography import defects, normalise, normalise_content
+from booklet.typography import apply_fixes, defects, normalise, normalise_content
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 N = NBSP
@@ -32,6 +32,8 @@ CASES = [
     ("(1928-1932 жж.)", f"(1928–1932{N}жж.)"),
     ("1925-33", "1925–33"),
     ("XIV-XV ғасырлар", "XIV–XV ғасырлар"),
+    ("ХІХ-ХХ ғасырлар", "XIX–XX ғасырлар"),  # Cyrillic Х and І
+    ("XIX-ХХ ғ.", f"XIX–XX{N}ғ."),
     ("1-2-сыныптар", "1–2-сыныптар"),
     ("1980 – 1990 ж.", f"1980–1990{N}ж."),
     ("29,4 — 32,5°С", "29,4–32,5°С"),
@@ -40,6 +42,9 @@ CASES = [
     ("x = 5 - 3", "x = 5 - 3"),
     # dashes between words: en dash, no-break space before
     ("кен орны - мұнайға", f"кен орны{N}– мұнайға"),
+    ("ірісі -\nсоңғысы", f"ірісі{N}–\nсоңғысы"),  # a dash at the end of a line in a block
+    ("ірісі –  \nсоңғысы", f"ірісі{N}–  \nсоңғысы"),  # ... before a hard line break
+    ("1928 -\n1932", "1928 -\n1932"),  # a range or a minus: left for a person
     ("Түрксіб – магистраль", f"Түрксіб{N}– магистраль"),
     ("Түрксіб — магистраль", f"Түрксіб{N}– магистраль"),
     ("қалады, - деп", f"қалады,{N}– деп"),
@@ -92,6 +97,11 @@ CASES = [
     ("көбейді;1930", "көбейді; 1930"),
     ("болуы(халықтың 90%-ы)", "болуы (халықтың 90%-ы)"),
     ("оқушы(лар)", "оқушы(лар)"),
+    ("құрылыс(жоба)", "құрылыс (жоба)"),
+    ("болуы(халықтың\n90%-ы)", "болуы (халықтың\n90%-ы)"),  # the pair spans two lines
+    ("(халықтың\nкөбі)шаруалар", "(халықтың\nкөбі) шаруалар"),
+    ("жұмыс(шы), мектеп(тер)ге, бала(ның)", "жұмыс(шы), мектеп(тер)ге, бала(ның)"),  # endings
+    ("(қайта)құру", "(қайта)құру"),
     ("alert(1) {% if 1 %}", "alert(1) {% if 1 %}"),  # code is not prose
     ("орнықты , қазақтың", "орнықты, қазақтың"),
     ("бастады..", "бастады."),
@@ -166,3 +176,52 @@ def test_normalise_content_leaves_names_and_codes():
         "timeline": [{"date": f"1931{N}ж.", "event": f"Түрксіб{N}– магистраль"}],
         "grade": 9,
     }
+
+
+def test_a_range_in_cyrillic_roman_numerals_is_fixed_in_one_pass():
+    text = "ХІХ-ХХ ғасырлар"
+    assert [d.code for d in defects(text)] == ["K102", "K203", "K102"]
+    assert apply_fixes(text, defects(text)) == "XIX–XX ғасырлар"
+    assert defects("Х-І") == []  # lone Cyrillic letters are letters
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "hint"),
+    [
+        ("Казақстан", "K111", "Қазақстан?"),  # к before a back vowel in a Kazakh word
+        ("КАЗАҚСТАННЫҢ", "K111", "ҚАЗАҚСТАННЫҢ?"),
+        ("Казақ", "K111", "Қазақ?"),
+        ("Коңырат", "K111", "Қоңырат?"),
+        ("Өнеркасіп", "K112", "Өнеркәсіп?"),  # а between front vowels
+        ("бүгінгадей", "K112", "бүгінгәдей?"),
+        ("Бұкіл", "K112", "Ұ/Ү, О/Ө, Ы/І mistyped? (Бұкіл → Бүкіл)"),
+        ("күмәнды", "K112", "Ұ/Ү, О/Ө, Ы/І mistyped? (Бұкіл → Бүкіл)"),  # an ending in the wrong row
+        ("кызмет", "K111", "қ?"),
+    ],
+)
+def test_russian_letters_typed_for_kazakh_ones_are_found(text, code, hint):
+    [defect] = defects(text)
+    assert (defect.code, defect.hint, defect.fix) == (code, hint, None)  # a person decides
+
+
+@pytest.mark.parametrize(
+    "word",
+    # patronymics, compounds, words after a loan prefix, loans with Kazakh endings, places
+    ["Берікұлы", "Қазыбекұлы", "Гүлқызы", "қонақүй", "қолөнер", "төлқұжат", "автокөлік", "экожүйе", "биоөнім",
+     "аэрофототүсіру", "жасөспірім", "еңбекақы", "жүкағаш", "көпбұрыш", "үшбұрыш", "түпнұсқа", "күншығыс",
+     "оңтүстік", "Солтүстік", "құдірет", "колхозға", "колхоздастырылған", "капиталдық", "компанияның",
+     "Кавказдық", "картаға", "кассасындағы", "кодқа", "газеттің", "Түркістан", "Көкшетау", "Өзбекстан",
+     "кәсіпорын", "Қазақстан"],
+)  # fmt: skip
+def test_compounds_patronymics_and_loans_are_not_letter_defects(word):
+    assert defects(word) == []
+
+
+def test_a_kazakh_word_whose_stem_could_be_a_loans_is_left_alone():
+    # Кара|ған|ды reads like колхоз|ға|н: no letter only Kazakh writes is left in the stem
+    assert defects("Карағанды") == []
+
+
+def test_the_letter_rules_are_quiet_on_real_text():
+    words = {text[d.start : d.end] for text in NORMALISED.values() for d in defects(text) if d.code in ("K111", "K112")}
+    assert all(word.startswith("Бұкіл") for word in words), words  # the seed's own typo (Бүкілқазақтық)
