@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import astuple
+from dataclasses import replace
 from functools import cache
 from itertools import pairwise
 
@@ -157,7 +157,7 @@ def kazakh_letters(text: str) -> Iterator[Defect]:
         word = match.group()
         lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in word)  # İ lowers to 2
         for defect in (*_wrong_consonants(word, lower), *_broken_harmony(word, lower)[:1]):
-            yield Defect(match.start() + defect.start, match.start() + defect.end, *astuple(defect)[2:])
+            yield replace(defect, start=match.start() + defect.start, end=match.start() + defect.end)
 
 
 def _wrong_consonants(word: str, lower: str) -> Iterator[Defect]:
@@ -244,16 +244,6 @@ def _back_between_front(lower: str, vowels: list[int]) -> Iterator[int]:
         close = [side for side in sides if side[1] - side[0] <= 2]  # one consonant or none between
         if close and all(b - a <= 3 for a, b in sides) and not all(_seam(lower, *side) for side in close):
             yield index
-
-
-def _word_at(text: str, index: int) -> re.Match[str]:
-    """The word that holds text[index]."""
-    start = index
-    while start and (text[start - 1].isalpha()):
-        start -= 1
-    match = _WORD.match(text, start)
-    assert match is not None
-    return match
 
 
 _SOFT_FOR_HARD = re.compile(

@@ -16,7 +16,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -199,10 +199,10 @@ class _Scalar:
             replacements.append((start, end, _escaped(defect.fix or "", self.node.style)))
         changes = []
         for group in _touching(value, chosen):
-            (left, right), codes = _window(value, group), tuple(defect.code for defect in group)
-            after = apply_fixes(value[left:right], [_moved(defect, -left) for defect in group])
+            (left, right), fixed = _window(value, group), apply_fixes(value, group)
             where = source.position(replacements[chosen.index(group[0])][0])
-            changes.append(Change(path, *where, codes, value[left:right], after))
+            after = fixed[left : right + len(fixed) - len(value)]  # the text outside the window is as it was
+            changes.append(Change(path, *where, tuple(d.code for d in group), value[left:right], after))
         return _Edit(self.locs, replacements, apply_fixes(value, chosen), changes)
 
     def _offset(self, index: int) -> int | None:
@@ -322,10 +322,6 @@ def _touching(value: str, chosen: list[Defect]) -> Iterator[list[Defect]]:
         group.append(defect)
     if group:
         yield group
-
-
-def _moved(defect: Defect, offset: int) -> Defect:
-    return replace(defect, start=defect.start + offset, end=defect.end + offset)
 
 
 def _word_edge(value: str, at: int, step: int) -> int:
