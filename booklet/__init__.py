@@ -10,7 +10,7 @@ from .exam_build import ASSIGNMENTS, ExamSet, build_exam
 from .exam_loader import load_exam
 from .labels import LANGUAGES, SCRIPTS, labels_for
 from .latin import LatinSettings, latin_exam, latin_lesson, latin_textbook, to_latin
-from .lint import Finding, fix_file, format_finding, lint_file, lint_paths
+from .lint import Change, Finding, fix_file, fix_paths, format_change, format_finding, lint_file, lint_paths
 from .loader import Textbook, load_content, load_course, load_lesson
 from .model import Course, Exam, Lesson
 from .printouts import KINDS
@@ -33,7 +33,10 @@ __all__ = [
     "LatinSettings",
     "BookletError",
     "ContentError",
+    "Change",
     "Finding",
+    "fix_paths",
+    "format_change",
     "Course",
     "Lesson",
     "PaginationMismatch",

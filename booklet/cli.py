@@ -32,6 +32,8 @@ from . import (
     build_exam,
     course_schema,
     exam_schema,
+    fix_paths,
+    format_change,
     format_finding,
     latin_exam,
     latin_lesson,
@@ -240,7 +242,10 @@ def lint_command(paths: tuple[Path, ...], fix: bool) -> None:
     """Report typographic defects in lesson files (or folders of them) as file:line:col: code: message (fix).
 
     Exit code 1 when anything is found (after --fix: anything a person must decide)."""
-    findings = lint_paths(paths, fix=fix)
+    if fix:
+        for change in fix_paths(paths):
+            click.echo(format_change(change))
+    findings = lint_paths(paths)
     for finding in findings:
         click.echo(format_finding(finding))
     sys.exit(1 if findings else 0)

@@ -26,7 +26,7 @@ def copy_fixture(tmp_path):
 def test_build_writes_the_named_pdfs_and_one_summary_line(tmp_path):
     result = run("build", str(EVERY_KIND), "-o", str(tmp_path), "--only", "worksheet,key")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["every-kind-key.pdf", "every-kind-worksheet.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".booklet", "every-kind-key.pdf", "every-kind-worksheet.pdf"]
     assert result.output.count("\n") == 1
     assert (
         result.output.startswith("wrote 2 PDFs (") and "every-kind-worksheet.pdf, every-kind-key.pdf" in result.output
@@ -45,7 +45,7 @@ def test_bad_lesson_exits_2_with_positions_and_no_traceback(tmp_path):
 def test_failed_build_keeps_the_last_good_pdfs(tmp_path):
     lesson, out = copy_fixture(tmp_path), tmp_path / "out"
     assert run("build", str(lesson), "-o", str(out)).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     # Valid YAML, but the key would need a character no bundled font has: fails while rendering.
     text = lesson.read_text(encoding="utf-8").replace("Құрылыс бастығы болды", "Құрылыс бастығы → болды")
     lesson.write_text(
@@ -53,7 +53,7 @@ def test_failed_build_keeps_the_last_good_pdfs(tmp_path):
     )
     result = run("build", str(lesson), "-o", str(out))
     assert result.exit_code == 2 and "U+2192" in result.output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
 def test_check_accepts_good_lessons():
@@ -121,7 +121,7 @@ def test_book_writes_one_pdf_and_a_bad_course_keeps_it(tmp_path):
         result.output
         == f"{second}:6:8: grade: grade 8 differs from the course's 9 (a course's lessons share its cover)\n"
     )
-    assert [p.name for p in out.iterdir()] == ["fixture-course-book.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [".booklet", "fixture-course-book.pdf"]
     assert (out / "fixture-course-book.pdf").read_bytes() == before
 
 
@@ -162,3 +162,8 @@ def test_lint_fix_rewrites_only_the_defects(tmp_path):
         lesson.read_text(encoding="utf-8")
         == '# кіріспе\ntitle: "1928–1932 жж." # ескерту\ntext: Ол «Кіші Қазан» деді\n'
     )
+    assert result.output.splitlines() == [
+        f"{lesson}:2:13: K203: fixed: 1928-1932 → 1928–1932",
+        f'{lesson}:3:10: K211: fixed: Ол "Кіші → Ол «Кіші',
+        f'{lesson}:3:21: K211: fixed: Қазан" деді → Қазан» деді',
+    ]
