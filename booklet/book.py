@@ -19,7 +19,7 @@ from .labels import Labels, labels_for
 from .latin import latin_textbook
 from .loader import Textbook, load_course
 from .model import Lesson
-from .output import prepare_folder, write_atomically
+from .output import write_set
 from .printouts import ReadingSection, reading_sections
 from .render import Rendered, Renderer, default_renderer
 from .templating import environment
@@ -126,8 +126,6 @@ def build_book(
     labels, alphabet = page_settings(textbook.course, lang, script)
     printed = latin_textbook(textbook, textbook.course.latin) if alphabet == "latn" else textbook
     rendered = render_book(printed, renderer or default_renderer(), with_worksheets, labels)
-    out = Path(out_dir)
-    prepare_folder(out)
-    path = out / f"{textbook.course.id}-book.pdf"
-    write_atomically(path, rendered.pdf)
+    path = Path(out_dir) / f"{textbook.course.id}-book.pdf"
+    write_set(path.parent, {path.name: rendered.pdf})
     return Printout("book", path, rendered.pages, len(rendered.pdf))

@@ -16,7 +16,7 @@ from .latin import latin_lesson
 from .loader import load_lesson
 from .model import Lesson
 from .model.lesson import TitleBlock
-from .output import prepare_folder, write_atomically
+from .output import write_set
 from .printouts import KINDS, html_for
 from .render import Rendered, Renderer, default_renderer
 from .worksheet import Sheet, derive_sheet
@@ -60,12 +60,8 @@ def build(
         for kind, result in render_lesson(printed, path.resolve().parent, kinds, renderer, labels).items():
             pending.append((kind, f"{lesson.id}-{kind}.pdf", result))
     out = Path(out_dir)
-    prepare_folder(out)
-    written = []
-    for kind, name, result in pending:
-        write_atomically(out / name, result.pdf)
-        written.append(Printout(kind, out / name, result.pages, len(result.pdf)))
-    return written
+    write_set(out, {name: result.pdf for _, name, result in pending})
+    return [Printout(kind, out / name, result.pages, len(result.pdf)) for kind, name, result in pending]
 
 
 def page_settings(block: TitleBlock, lang: str | None, script: str | None) -> tuple[Labels, str]:

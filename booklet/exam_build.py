@@ -28,7 +28,7 @@ from .exam_loader import load_exam
 from .exam_pages import Copy, answer_sheet_html, qr_code, rubric_html, sheet_html, summative_name, teacher_html
 from .latin import latin_exam
 from .model import Exam
-from .output import prepare_folder, write_atomically
+from .output import write_set
 from .render import Layout, Rendered, Renderer, default_renderer
 from .roster import Pupil, read_roster
 
@@ -139,12 +139,10 @@ def build_exam(
             parts = _padded(groups, spare)
             bound.append((kind, renderer.bind(parts, f"{exam.id}-{kind}.pdf", title=doc_title)))
     out = Path(out_dir)
-    prepare_folder(out)
-    written = []
-    for kind, result in bound:
-        target = out / f"{exam.id}-{kind}.pdf"
-        write_atomically(target, result.pdf)
-        written.append(Printout(kind, target, result.pages, len(result.pdf)))
+    # An answer-sheets file from an earlier build would not match the new sheets: it goes too.
+    unmade = [f"{exam.id}-{kind}.pdf" for kind, groups, _ in documents if not groups]
+    write_set(out, {f"{exam.id}-{kind}.pdf": result.pdf for kind, result in bound}, retire=unmade)
+    written = [Printout(kind, out / f"{exam.id}-{kind}.pdf", result.pages, len(result.pdf)) for kind, result in bound]
     done(", ".join(p.path.name for p in written))
     return ExamSet(tuple(written), seed, derived, copies)
 

@@ -235,7 +235,7 @@ def test_build_book_writes_one_pdf(tmp_path):
     printout = build_book(FIXTURE_COURSE, tmp_path)
     assert printout.path == tmp_path / "fixture-course-book.pdf"
     assert printout.path.read_bytes().startswith(b"%PDF")
-    assert [p.name for p in tmp_path.iterdir()] == ["fixture-course-book.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".booklet", "fixture-course-book.pdf"]
 
 
 # ---------- course files with problems ----------
