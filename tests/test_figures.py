@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from PIL import Image
 
 from booklet import ContentError, ResourceError, load_lesson
-from booklet import figures as figures_module
 from booklet.cli import main
 from booklet.fetcher import LessonFetcher
 from booklet.figures import MAX_PICTURE_BYTES, MAX_SVG_ELEMENTS, figure_problem
+from booklet.figures import pictures as figures_module
 from booklet.render import default_renderer
 
 from .conftest import EVERY_KIND

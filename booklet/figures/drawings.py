@@ -1,58 +1,26 @@
-"""Whether a figure file is a picture booklet can print: decoded and bounded before layout.
+"""SVG drawings: well-formed, bounded, and drawing only what is inside the file.
 
-WeasyPrint leaves out an image it cannot decode and draws on; a teacher would get a handout
-without its picture and no word. So every figure is opened here when the lesson is loaded,
-and a file that is not a readable PNG, JPEG or SVG (or is too large to be reasonable) is
-reported at the `src` line that names it.
-
-What is checked, in order, so that nothing large is decoded before it is measured:
-
-- the file's size, against `MAX_PICTURE_BYTES` or `MAX_SVG_BYTES`;
-- its first bytes: a `.png`/`.jpg`/`.jpeg` file must hold a PNG or JPEG picture (either one:
-  Pillow decodes both the same way, so a JPEG saved as `.png` prints correctly and is
-  accepted), and an `.svg` file must hold XML text, not a picture or anything else;
-- for a picture, its width and height as the header states them, against `MAX_PIXELS`, and
-  only then a full decode with truncated files treated as errors;
-- for an SVG, a streaming parse (expat, no DTD or entities read, nothing fetched) that stops
-  at the first element past `MAX_SVG_ELEMENTS` or `MAX_SVG_DEPTH`, and refuses anything that
-  reaches outside the file: a link or `url(...)` to another file or URL, `@import`,
-  `@font-face`, `xml:base` and `<foreignObject>` (HTML, which WeasyPrint does not draw).
-  Pictures embedded as `data:image/png` or `data:image/jpeg` are checked like figures.
+The SVG is streamed through expat (no DTD or entities read, nothing fetched), stopping at the
+first element past `MAX_SVG_ELEMENTS` or `MAX_SVG_DEPTH`; `<use>` counts as what it repeats.
+Anything that reaches outside the file is refused by name: a link or `url(...)` to another file
+or URL, `@import`, `@font-face`, `xml:base` and `<foreignObject>` (HTML, which WeasyPrint does
+not draw). Pictures embedded as `data:image/png` or `data:image/jpeg` are checked like figures.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import math
 import re
-import struct
-import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from io import BytesIO
-from pathlib import Path
-from urllib.parse import unquote_to_bytes
 from xml.parsers import expat
 
 import tinycss2
-from PIL import Image, ImageFile
 
-MEGABYTE = 1024 * 1024
-
-MAX_PICTURE_BYTES = 20 * MEGABYTE
-"""Largest PNG or JPEG file: a full-page photo at print resolution is 2–8 MB, so 20 MB only
-turns away files nobody meant to print (camera RAW exports, uncompressed scans)."""
+from .pictures import MEGABYTE, PICTURE_MEDIA_TYPES, data_url_picture, described, picture_problem, sniff
 
 MAX_SVG_BYTES = 5 * MEGABYTE
 """Largest SVG file. A diagram is tens of kilobytes; WeasyPrint draws about 1 MB of path data
 a second, so 5 MB keeps the worst accepted drawing to a few seconds."""
-
-MAX_PIXELS = 40_000_000
-"""Most pixels in a PNG or JPEG (e.g. 8000 × 5000), read from its header before decoding.
-A picture across an A4 text column at 300 dpi needs about 2000 pixels across, 4 megapixels;
-40 allows any phone photo and bounds the memory of a decode to about 160 MB."""
 
 MAX_SVG_ELEMENTS = 20_000
 """Most elements an SVG may draw, counting each `<use>` as the elements it repeats.
@@ -64,80 +32,28 @@ MAX_SVG_DEPTH = 100
 repeats). Exported drawings nest a dozen levels; WeasyPrint draws recursively and silently
 gives up on a drawing about 1,000 levels deep."""
 
-PICTURE_MEDIA_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG", "image/jpg": "JPEG"}
-"""The `data:` media types an SVG may embed a picture as (and the fetcher serves)."""
-
 _SVG_NS = "http://www.w3.org/2000/svg"
+
 _XLINK_NS = "http://www.w3.org/1999/xlink"
+
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
+
 _HREFS = ("href", f"{_XLINK_NS} href")
-_SUFFIX_FORMAT = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".svg": "SVG"}
+
 _URL = re.compile(r"url\(\s*([^)]*)", re.IGNORECASE)
+
 _FRAGMENT = re.compile(r"#[^\s'\"()\\]*")
-_RESIZE = "scale it down: 2,000 pixels across is plenty for a printed page"
-
-
-def figure_problem(path: Path) -> str | None:
-    """Why the picture at `path` cannot be printed, or None when it can."""
-    expected = _SUFFIX_FORMAT.get(path.suffix.lower(), "PNG")
-    try:
-        size = path.stat().st_size
-        limit = MAX_SVG_BYTES if expected == "SVG" else MAX_PICTURE_BYTES
-        if size == 0:
-            return "the file is empty (save the picture again)"
-        if size > limit:
-            hint = "simplify the drawing, or save it as PNG" if expected == "SVG" else _RESIZE
-            kind = "an SVG" if expected == "SVG" else "a PNG or JPEG"
-            return f"the file is {_megabytes(size)}; {kind} figure may be at most {_megabytes(limit)} ({hint})"
-        data = path.read_bytes()
-    except OSError as error:
-        return f"cannot read the file: {error.strerror or error}"
-    if expected == "SVG":
-        return svg_problem(data)
-    return picture_problem(data, expected)
-
-
-def picture_problem(data: bytes, expected: str = "PNG") -> str | None:
-    """Why `data` is not a printable PNG or JPEG picture (named as an `expected` one), or None."""
-    kind = _sniff(data)
-    if kind not in ("PNG", "JPEG"):
-        if kind == "an SVG drawing":
-            return f"not a {expected} picture: the file is an SVG drawing (rename it to .svg)"
-        if kind == "a web page":
-            return f"not a {expected} picture: the file is a web page (save the picture itself as {expected})"
-        return f"not a {expected} picture: {_described(kind)} (save the picture again as {expected})"
-    dimensions = _png_size(data) if kind == "PNG" else _jpeg_size(data)
-    if dimensions is not None and (problem := _size_problem(*dimensions)):
-        return problem
-    try:
-        with warnings.catch_warnings(), _strict_decoding():
-            warnings.simplefilter("ignore")  # metadata chatter; errors raise
-            with Image.open(BytesIO(data), formats=[kind]) as image:  # reads the header only
-                if problem := _size_problem(*image.size):
-                    return problem
-                image.load()
-    except Image.DecompressionBombError:
-        return f"the picture has more than {MAX_PIXELS // 1_000_000} megapixels ({_RESIZE})"
-    except Exception as error:  # any failure to decode untrusted bytes is the file's fault
-        if "truncated" in str(error).lower() or isinstance(error, EOFError):
-            return f"the {kind} picture is damaged: the file is cut short (save or download it again)"
-        if isinstance(error, Image.UnidentifiedImageError):
-            reason = "its header is damaged"
-        else:  # Pillow's words, without the addresses of Python objects
-            reason = re.sub(r"\s*<[^>]* at 0x[0-9a-f]+>", "", str(error)).strip() or type(error).__name__
-        return f"the {kind} picture is damaged and cannot be decoded: {reason} (save it again from the original)"
-    return None
 
 
 def svg_problem(data: bytes) -> str | None:
     """Why `data` is not an SVG drawing booklet will print, or None when it is."""
-    kind = _sniff(data)
+    kind = sniff(data)
     if kind in ("PNG", "JPEG"):
         return f"not an SVG drawing: the file is a {kind} picture (rename it to .{'jpg' if kind == 'JPEG' else 'png'})"
     if kind == "a compressed file":
         return "not an SVG drawing: the file is compressed (.svgz) (save it again as plain SVG)"
     if kind not in ("an SVG drawing", "a web page", "XML"):
-        return f"not an SVG drawing: {_described(kind)} (save the drawing again as SVG)"
+        return f"not an SVG drawing: {described(kind)} (save the drawing again as SVG)"
     scan = _SvgScan()
     try:
         scan.parse(data)
@@ -151,21 +67,6 @@ def svg_problem(data: bytes) -> str | None:
             " (open it in a drawing program and save it again)"
         )
     return None
-
-
-def data_url_picture(url: str) -> tuple[str, bytes]:
-    """The media type and bytes of a `data:` URL; ValueError if it is not one that decodes."""
-    head, comma, payload = url.partition(",")
-    if not head.lower().startswith("data:") or not comma:
-        raise ValueError("not a data: URL")
-    params = [part.strip() for part in head[5:].split(";")]
-    media = params[0].lower() or "text/plain"
-    if "base64" in (p.lower() for p in params[1:]):
-        try:
-            return media, base64.b64decode(re.sub(r"\s+", "", unquote_to_bytes(payload).decode("ascii")), validate=True)
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise ValueError("its base64 text is damaged") from None
-    return media, unquote_to_bytes(payload)
 
 
 class _Refused(Exception):
@@ -445,127 +346,6 @@ def _css_url(node: object) -> str | None:
         strings = [a.value for a in node.arguments if a.type == "string"]  # type: ignore[attr-defined]
         return strings[0] if strings else tinycss2.serialize(node.arguments)  # type: ignore[attr-defined]
     return None
-
-
-def _sniff(data: bytes) -> str:
-    """What the first bytes of `data` say it is: "PNG", "JPEG", or a description."""
-    head = data[:512]
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    signatures = {
-        b"GIF87a": "a GIF picture",
-        b"GIF89a": "a GIF picture",
-        b"II*\x00": "a TIFF picture",
-        b"MM\x00*": "a TIFF picture",
-        b"%PDF-": "a PDF document",
-        b"PK\x03\x04": "a ZIP archive or an Office document",
-        b"\x1f\x8b": "a compressed file",
-        b"\xd0\xcf\x11\xe0": "an Office document",
-        b"8BPS": "a Photoshop document",
-    }
-    for signature, kind in signatures.items():
-        if head.startswith(signature):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "a WebP picture"
-    if head[4:8] == b"ftyp":
-        return "an AVIF picture" if head[8:12] in (b"avif", b"avis") else "a HEIC picture (a phone photo format)"
-    text = _as_text(head)
-    if text is None:
-        return "a BMP picture" if head.startswith(b"BM") else "unknown"
-    start = text.lstrip().lower()
-    if not start.startswith("<"):
-        return "text"
-    if re.match(r"<!doctype html|<html|<head|<body", start):
-        return "a web page"
-    if "<svg" in text.lower() or "<svg" in _as_text(data[:65536], strict=False).lower():  # type: ignore[union-attr]
-        return "an SVG drawing"
-    return "XML"
-
-
-def _as_text(head: bytes, strict: bool = True) -> str | None:
-    """`head` as text if it looks like text (UTF-8 or UTF-16 with its mark), else None."""
-    for mark, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if head.startswith(mark):
-            return head[len(mark) :].decode(codec, "ignore")
-    if b"\x00" in head and strict:
-        return None
-    text = head.decode("utf-8", "ignore" if not strict else "replace")
-    if strict and text.count("\ufffd") > 2:  # allow a character cut at the end
-        return None
-    return text
-
-
-def _described(kind: str) -> str:
-    if kind == "text":
-        return "the file starts with text"
-    if kind == "unknown":
-        return "the file is not a PNG, JPEG or SVG (its first bytes are not a picture's)"
-    if kind == "XML":
-        return "the file is XML without an <svg> element"
-    return f"the file is {kind}"
-
-
-def _png_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from a PNG's IHDR chunk, or None if there is none to read."""
-    if len(data) >= 24 and data[12:16] == b"IHDR":
-        return struct.unpack(">II", data[16:24])
-    return None
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from a JPEG's first start-of-frame marker, or None if none comes first."""
-    at = 2
-    while at + 4 <= len(data):
-        if data[at] != 0xFF:
-            return None
-        marker = data[at + 1]
-        if marker == 0xFF:  # fill byte
-            at += 1
-            continue
-        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
-            at += 2
-            continue
-        if marker in (0xD9, 0xDA):  # end of image, start of scan: no frame header before them
-            return None
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            if at + 9 > len(data):
-                return None
-            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
-            return width, height
-        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
-    return None
-
-
-def _size_problem(width: int, height: int) -> str | None:
-    if width == 0 or height == 0:
-        return f"the picture is {width} × {height} pixels: it has none to print (save it again)"
-    if width * height > MAX_PIXELS:
-        megapixels = f"{width * height / 1_000_000:,.0f}"
-        return (
-            f"the picture is {width:,} × {height:,} pixels ({megapixels} megapixels); at most"
-            f" {MAX_PIXELS // 1_000_000} megapixels are accepted ({_RESIZE})"
-        )
-    return None
-
-
-@contextmanager
-def _strict_decoding() -> Iterator[None]:
-    """Decode with truncated files as errors. WeasyPrint switches Pillow's global
-    LOAD_TRUNCATED_IMAGES on when imported (it prints what it can); booklet wants to know."""
-    before = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        yield
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = before
-
-
-def _megabytes(size: int) -> str:
-    """`size` in megabytes, rounded up to a tenth so that a file just past a limit shows as past it."""
-    return f"{math.ceil(size * 10 / MEGABYTE) / 10:.1f} MB".replace(".0 MB", " MB")
 
 
 def _shown(reference: str) -> str:
