@@ -1,11 +1,15 @@
-"""Shared fixtures: lessons are rendered once per test session, then read back as PDFs."""
+"""Shared fixtures: lessons are rendered once per test run, then read back as PDFs."""
 
 from __future__ import annotations
 
+import fcntl
 import io
+import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pdfplumber
 import pytest
@@ -76,24 +80,80 @@ def renderer() -> Renderer:
     return Renderer()
 
 
+T = TypeVar("T")
+
+
 @pytest.fixture(scope="session")
-def built_lessons(renderer: Renderer) -> dict[str, Built]:
-    """Each lesson is rendered once per session, the first time a test asks for it."""
-    return {}
+def once_per_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Callable[[str, Callable[[], T]], T]:
+    """`once_per_run(name, make)`: what `make()` returns, made by one pytest-xdist worker and read
+    by the others from a pickle in the run's shared temporary folder. Rendering dominates the
+    suite; without this both workers would lay out the same lessons, books and exam sets."""
+    if worker_id == "master":  # one process: a session cache is already once per run
+        return lambda name, make: make()
+    shared = tmp_path_factory.getbasetemp().parent / "once-per-run"
+    shared.mkdir(exist_ok=True)
+
+    def once(name: str, make: Callable[[], T]) -> T:
+        made = shared / f"{name}.pickle"
+        with (shared / f"{name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if made.exists():
+                return pickle.loads(made.read_bytes())
+            value = make()
+            made.write_bytes(pickle.dumps(value))
+            return value
+
+    return once
 
 
-def build_once(name: str, cache: dict[str, Built], renderer: Renderer) -> Built:
+@dataclass(frozen=True)
+class Laid:
+    """What the tests read of a rendered printout (`render.Rendered`), without WeasyPrint's
+    document, so that it can be shared between workers."""
+
+    pdf: bytes
+    pages: int
+    warnings: tuple[str, ...]
+    page_anchors: tuple[frozenset[str], ...]
+
+    def anchors(self, page: int) -> set[str]:
+        return set(self.page_anchors[page])
+
+
+@pytest.fixture(scope="session")
+def built_lessons(renderer: Renderer, once_per_run) -> dict[str, Built]:
+    """Each lesson is rendered once per run, the first time a test asks for it."""
+    return BuiltLessons(once_per_run)
+
+
+class BuiltLessons(dict):
+    """The lessons this worker has asked for, each made once per run by `once_per_run`."""
+
+    def __init__(self, once_per_run: Callable[[str, Callable[[], Built]], Built]):
+        super().__init__()
+        self.once_per_run = once_per_run
+
+
+def build_once(name: str, cache: BuiltLessons, renderer: Renderer) -> Built:
     if name not in cache:
-        path = LESSON_FILES[name]
-        lesson = load_lesson(path)
-        rendered = render_lesson(lesson, path.parent, KINDS, renderer)
-        cache[name] = Built(
-            path=path,
-            sheet=derive_sheet(lesson, labels_for(lesson.language)),
-            rendered=rendered,
-            text={kind: PdfText(result.pdf) for kind, result in rendered.items()},
-        )
+        cache[name] = cache.once_per_run(f"lesson-{name}", lambda: _build(name, renderer))
     return cache[name]
+
+
+def _build(name: str, renderer: Renderer) -> Built:
+    path = LESSON_FILES[name]
+    lesson = load_lesson(path)
+    rendered = render_lesson(lesson, path.parent, KINDS, renderer)
+    laid = {
+        kind: Laid(r.pdf, r.pages, r.warnings, tuple(frozenset(r.anchors(page)) for page in range(r.pages)))
+        for kind, r in rendered.items()
+    }
+    return Built(
+        path=path,
+        sheet=derive_sheet(lesson, labels_for(lesson.language)),
+        rendered=laid,
+        text={kind: PdfText(result.pdf) for kind, result in rendered.items()},
+    )
 
 
 @pytest.fixture

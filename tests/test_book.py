@@ -90,14 +90,18 @@ def _render(path: Path, renderer, with_worksheets: bool) -> bytes:
 
 
 @pytest.fixture(scope="session")
-def fixture_book(renderer) -> Book:
-    return _read(FIXTURE_COURSE, _render(FIXTURE_COURSE, renderer, with_worksheets=True))
+def fixture_book(renderer, once_per_run) -> Book:
+    return once_per_run(
+        "fixture-book", lambda: _read(FIXTURE_COURSE, _render(FIXTURE_COURSE, renderer, with_worksheets=True))
+    )
 
 
 @pytest.fixture(scope="session")
-def unit_book(renderer) -> Book:
+def unit_book(renderer, once_per_run) -> Book:
     """The bundled unit's book as `booklet book` makes it; worksheets in a book are tested on the fixture."""
-    return _read(sample_course(), _render(sample_course(), renderer, with_worksheets=False))
+    return once_per_run(
+        "unit-book", lambda: _read(sample_course(), _render(sample_course(), renderer, with_worksheets=False))
+    )
 
 
 @pytest.fixture(params=["fixture_book", "unit_book"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import shutil
 from pathlib import Path
@@ -10,13 +11,14 @@ import pytest
 
 from booklet import ContentError, load_lesson, sample_course
 from booklet.exam import Variant, default_seed, derive_variants, grid, rubric, variant_code
-from booklet.labels import labels_for
 from booklet.exam_loader import load_exam
+from booklet.labels import labels_for
 from booklet.model import (
     Categorize,
     Cloze,
     Exam,
     Exercise,
+    Lesson,
     Matching,
     MultipleChoice,
     Ordering,
@@ -299,9 +301,15 @@ def written(exam_path: Path, task: Task) -> tuple[Exercise, object]:
     """The task's exercise as its YAML file gives it (the lesson's, read again, for a drawn one)."""
     if task.drawn_from is None:
         return task.exercise, task.table
-    lesson = load_lesson(exam_path.parent / task.drawn_from.lesson)
+    lesson = _lesson_file(exam_path.parent / task.drawn_from.lesson)
     exercise = lesson.worksheet.exercises[task.drawn_from.exercise - 1]
     return exercise, next((t for t in lesson.tables if t.id == getattr(exercise, "table", None)), None)
+
+
+@functools.cache
+def _lesson_file(path: Path) -> Lesson:
+    """A lesson as its file gives it, read once for all the tasks drawn from it."""
+    return load_lesson(path)
 
 
 def check_key(sheet: SheetExercise, original: Exercise, table) -> None:

@@ -50,13 +50,16 @@ class ExamBuild:
 
 
 @pytest.fixture(scope="session")
-def class_set(renderer, tmp_path_factory) -> ExamBuild:
-    folder = tmp_path_factory.mktemp("exam")
-    roster = folder / "class.csv"
-    roster.write_bytes(ROSTER.encode("utf-8"))
-    made = build_exam(sample_exam(), folder / "out", VARIANTS, SEED, roster, answer_sheets=True, renderer=renderer)
-    files = {p.kind: PdfText(p.path.read_bytes()) for p in made.printouts}
-    return ExamBuild(made, files, folder / "out")
+def class_set(renderer, tmp_path_factory, once_per_run) -> ExamBuild:
+    def make() -> ExamBuild:
+        folder = tmp_path_factory.mktemp("exam")
+        roster = folder / "class.csv"
+        roster.write_bytes(ROSTER.encode("utf-8"))
+        made = build_exam(sample_exam(), folder / "out", VARIANTS, SEED, roster, answer_sheets=True, renderer=renderer)
+        files = {p.kind: PdfText(p.path.read_bytes()) for p in made.printouts}
+        return ExamBuild(made, files, folder / "out")
+
+    return once_per_run("class-set", make)
 
 
 def _copies(pdf: PdfText) -> list[list[int]]:

@@ -26,7 +26,7 @@ FILES = sorted(path.name for path in UNIT.glob("*.yaml"))
 TEXTS = {name: (UNIT / name).read_text(encoding="utf-8") for name in FILES}
 
 settings.register_profile(
-    "ci", max_examples=50, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    "ci", max_examples=30, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
 settings.register_profile("thorough", max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

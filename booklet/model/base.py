@@ -114,7 +114,8 @@ def date_written(text: str) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         last = calendar.monthrange(year, month)[1]
-        raise content_error(f"{shown(text)} is not a date: month {month} of {year} has {last} days", hint=hint) from None
+        message = f"{shown(text)} is not a date: month {month} of {year} has {last} days"
+        raise content_error(message, hint=hint) from None
 
 
 def _date(value: Any) -> Any:
