@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .build import Printout, page_settings
 from .hyphenation import keep_whole_in_html
 from .kazakh import fold, sort_key
 from .labels import Labels, labels_for
 from .latin import latin_textbook
+from .lesson_build import Printout, page_settings
 from .loader import Textbook, load_course
 from .model import Lesson
 from .output import write_set

@@ -2,6 +2,8 @@
 
 Nothing here decides anything about lessons or pages; it only turns `BookletError` into a
 message on stderr and exit code 2. Any other exception is a bug and keeps its traceback.
+Each command takes what it uses from the library when it runs, so `--help`, `check`, `lint`
+and `schema` start without loading the renderer.
 """
 
 from __future__ import annotations
@@ -11,40 +13,14 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import (
-    ASSIGNMENTS,
-    KINDS,
-    LANGUAGES,
-    SCRIPTS,
-    BookletError,
-    ContentError,
-    Exam,
-    Lesson,
-    Problem,
-    Progress,
-    Textbook,
-    build,
-    build_book,
-    build_exam,
-    course_schema,
-    exam_schema,
-    fix_paths,
-    format_change,
-    format_finding,
-    latin_exam,
-    latin_lesson,
-    latin_textbook,
-    lesson_schema,
-    lint_paths,
-    load_content,
-    sample_course,
-    sample_exam,
-    sample_lesson,
-)
+from . import ASSIGNMENTS, KINDS, LANGUAGES, SCRIPTS, BookletError, ContentError
+
+if TYPE_CHECKING:
+    from . import Exam, Lesson, Textbook
 
 
 def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -114,6 +90,8 @@ def build_command(
     lessons: tuple[Path, ...], out_dir: Path, only: tuple[str, ...], lang: str | None, script: str | None
 ) -> None:
     """Build LESSONS (default: the bundled sample lesson) into PDFs named after each lesson's id."""
+    from . import build, sample_lesson
+
     written = build(lessons or [sample_lesson()], out_dir, only, lang=lang, script=script)
     pages = sum(printout.pages for printout in written)
     names = ", ".join(printout.path.name for printout in written)
@@ -131,6 +109,8 @@ def book_command(
     course: Path | None, out_dir: Path, with_worksheets: bool, lang: str | None, script: str | None
 ) -> None:
     """Build the textbook of COURSE (default: the bundled unit): cover, contents, chapters, glossary, answers."""
+    from . import build_book, sample_course
+
     printout = build_book(course or sample_course(), out_dir, with_worksheets, lang=lang, script=script)
     click.echo(f"wrote {printout.path} ({printout.pages} pages)")
 
@@ -172,6 +152,8 @@ def exam_command(
     script: str | None,
 ) -> None:
     """Build the question papers, keys, answer grid and marking scheme of EXAM (default: the bundled БЖБ)."""
+    from . import Progress, build_exam, sample_exam
+
     made = build_exam(
         exam or sample_exam(),
         out_dir,
@@ -202,6 +184,8 @@ def check_command(files: tuple[Path, ...], script: str | None) -> None:
     A course file (one with a `lessons` list) is checked with every lesson it names, an exam
     file (one with `summative`) with every exercise it draws; with --script latn, also that
     the Latin conversion keeps every answer distinct."""
+    from . import Exam, Problem, Textbook, load_content
+
     problems: list[Problem] = []
     counts = {"course": 0, "lesson": 0, "exam": 0}
     for path in files:
@@ -242,6 +226,8 @@ def lint_command(paths: tuple[Path, ...], fix: bool) -> None:
     """Report typographic defects in lesson files (or folders of them) as file:line:col: code: message (fix).
 
     Exit code 1 when anything is found (after --fix: anything a person must decide)."""
+    from . import fix_paths, format_change, format_finding, lint_paths
+
     if fix:
         for change in fix_paths(paths):
             click.echo(format_change(change))
@@ -256,17 +242,23 @@ def lint_command(paths: tuple[Path, ...], fix: bool) -> None:
 @click.option("--exam", "kind", flag_value="exam", help="The schema of exam files instead of lesson files.")
 def schema_command(kind: str | None) -> None:
     """Print the JSON Schema of lesson files (for editors' YAML language servers)."""
+    from . import course_schema, exam_schema, lesson_schema
+
     schema = {"course": course_schema, "exam": exam_schema}.get(kind or "", lesson_schema)()
     click.echo(json.dumps(schema, ensure_ascii=False, indent=2))
 
 
 def loaded_script(loaded: Lesson | Textbook | Exam) -> str | None:
     """The alphabet a lesson, course or exam file asks for, if it asks."""
+    from . import Textbook
+
     return loaded.course.script if isinstance(loaded, Textbook) else loaded.script
 
 
 def to_latin_alphabet(loaded: Lesson | Textbook | Exam) -> None:
     """Convert what was loaded to the Latin alphabet, for the problems that conversion finds."""
+    from . import Exam, Textbook, latin_exam, latin_lesson, latin_textbook
+
     if isinstance(loaded, Textbook):
         latin_textbook(loaded, loaded.course.latin)
     elif isinstance(loaded, Exam):

@@ -21,20 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from .build import PaginationMismatch, Printout, page_settings
+from .choices import ASSIGNMENTS
 from .errors import BookletError
 from .exam import Variant, default_seed, derive_variants, grid
 from .exam_loader import load_exam
 from .exam_pages import Copy, answer_sheet_html, qr_code, rubric_html, sheet_html, summative_name, teacher_html
 from .latin import latin_exam
+from .lesson_build import PaginationMismatch, Printout, page_settings
 from .model import Exam
 from .output import write_set
 from .render import Layout, Rendered, Renderer, default_renderer
 from .roster import Pupil, read_roster
-
-ASSIGNMENTS = ("round-robin", "shuffle")
-"""How pupils get variants: in turn down the class list (neighbours in the list differ), or
-shuffled by the seed (still as even as round-robin: counts differ by at most one)."""
 
 
 class Steps(Protocol):

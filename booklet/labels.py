@@ -19,14 +19,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
 from pydantic_core import core_schema
 
+from .choices import LANGUAGES, SCRIPTS
 from .errors import BookletError
 from .resources import locale_file
-
-LANGUAGES = ("kk", "ru", "en")
-"""Languages whose page labels booklet ships; `kk` is the default."""
-
-SCRIPTS = ("cyrl", "latn")
-"""Alphabets Kazakh pages can be printed in: Cyrillic (default) or the 2021 Latin alphabet."""
 
 LETTERS_NEEDED = 12
 """Choice letters a locale must give: a matching exercise's right column holds up to 12 items."""

@@ -19,9 +19,6 @@ from .model import Figure, Lesson
 from .templating import environment
 from .worksheet import Sheet
 
-KINDS = ("handout", "tables", "worksheet", "key")
-"""Every printout of a lesson, in the order they are built."""
-
 
 @dataclass(frozen=True)
 class NumberedFigure:

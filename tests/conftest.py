@@ -15,9 +15,9 @@ import pdfplumber
 import pytest
 
 from booklet import Renderer, load_course, load_lesson, sample_course
-from booklet.build import render_lesson
+from booklet.choices import KINDS
 from booklet.labels import labels_for
-from booklet.printouts import KINDS
+from booklet.lesson_build import render_lesson
 from booklet.worksheet import Sheet, derive_sheet
 
 FIXTURES = Path(__file__).parent / "fixtures"

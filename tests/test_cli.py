@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 
+import pytest
 from click.testing import CliRunner
 
 from booklet.cli import main
@@ -167,3 +170,22 @@ def test_lint_fix_rewrites_only_the_defects(tmp_path):
         f'{lesson}:3:10: K211: fixed: Ол "Кіші → Ол «Кіші',
         f'{lesson}:3:21: K211: fixed: Қазан" деді → Қазан» деді',
     ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["check", str(EVERY_KIND)], ["lint", str(EVERY_KIND)], ["schema", "--exam"]],
+    ids=["help", "check", "lint", "schema"],
+)
+def test_commands_that_do_not_render_load_neither_weasyprint_nor_reportlab(args):
+    """Issue 11, point 5: they start in a fraction of the time a renderer takes to load."""
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from booklet.cli import main\n"
+        f"result = CliRunner().invoke(main, {args!r})\n"
+        "assert result.exception is None or isinstance(result.exception, SystemExit), result.exception\n"
+        "print(sorted(m for m in ('weasyprint', 'reportlab', 'pdfplumber') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -11,9 +11,9 @@ from pydantic import ValidationError
 
 from booklet import BookletError, Renderer, load_course, load_lesson
 from booklet.book import render_book
-from booklet.build import render_lesson
-from booklet.labels import LANGUAGES, Labels, labels_for
-from booklet.printouts import KINDS
+from booklet.choices import KINDS, LANGUAGES
+from booklet.labels import Labels, labels_for
+from booklet.lesson_build import render_lesson
 from booklet.resources import locale_file
 
 from .conftest import EVERY_KIND, FIXTURES, PdfText, build_once, strings

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from booklet import BookletError, Lesson, Renderer, load_course, load_lesson, sample_course
 from booklet.book import render_book
-from booklet.build import render_lesson
+from booklet.choices import KINDS
 from booklet.labels import labels_for
 from booklet.latin import (
     CHOICE_LETTERS,
@@ -24,6 +24,7 @@ from booklet.latin import (
     latin_upper,
     to_latin,
 )
+from booklet.lesson_build import render_lesson
 from booklet.model import (
     Categorize,
     Cloze,
@@ -36,7 +37,6 @@ from booklet.model import (
     TrueFalse,
     parse_cloze,
 )
-from booklet.printouts import KINDS
 from booklet.resources import fonts_dir
 
 from .conftest import EVERY_KIND, FIXTURES, PdfText, squash, strings

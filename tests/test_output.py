@@ -79,7 +79,7 @@ def editions(monkeypatch: pytest.MonkeyPatch, every_kind) -> dict[str, bytes]:
             for kind in kinds
         }
 
-    monkeypatch.setattr(sys.modules["booklet.build"], "render_lesson", render)  # booklet.build is the function
+    monkeypatch.setattr(sys.modules["booklet.lesson_build"], "render_lesson", render)
     return marks
 
 

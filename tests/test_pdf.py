@@ -8,9 +8,9 @@ import pypdf
 import pytest
 
 from booklet import ContentError, build, load_lesson
-from booklet.build import render_lesson
 from booklet.fontcheck import FontError
 from booklet.kazakh import ALPHABET
+from booklet.lesson_build import render_lesson
 
 from .conftest import EVERY_KIND, PdfText, squash, write_lesson
 

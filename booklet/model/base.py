@@ -23,6 +23,7 @@ class ContentModel(BaseModel):
         frozen=True,
         str_strip_whitespace=True,
         use_attribute_docstrings=True,
+        defer_build=True,  # a model's validator is built when first used: `check` on a lesson builds no exam's
     )
 
 

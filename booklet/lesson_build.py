@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .choices import KINDS
 from .errors import BookletError, ContentError
 from .labels import Labels, labels_for
 from .latin import latin_lesson
@@ -17,7 +18,7 @@ from .loader import load_lesson
 from .model import Lesson
 from .model.lesson import TitleBlock
 from .output import write_set
-from .printouts import KINDS, html_for
+from .printouts import html_for
 from .render import Rendered, Renderer, default_renderer
 from .worksheet import Sheet, derive_sheet
 

@@ -1,0 +1,18 @@
+"""The choices the command line offers and the library accepts, in a module that imports nothing.
+
+`booklet --help` lists them, so they must be known without loading the renderer, the content
+model or the locales; the modules that act on them import them from here.
+"""
+
+KINDS = ("handout", "tables", "worksheet", "key")
+"""Every printout of a lesson, in the order they are built."""
+
+LANGUAGES = ("kk", "ru", "en")
+"""Languages of the page labels, each with a file in booklet/locales/."""
+
+SCRIPTS = ("cyrl", "latn")
+"""Alphabets Kazakh is printed in: Cyrillic, or the 2021 Latin alphabet."""
+
+ASSIGNMENTS = ("round-robin", "shuffle")
+"""How pupils get variants: in turn down the class list (neighbours in the list differ), or
+shuffled by the seed (still as even as round-robin: counts differ by at most one)."""
