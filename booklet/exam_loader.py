@@ -8,6 +8,7 @@ checks across the exam (criteria, descriptors' points, pools) run on whatever re
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ def _references(data: Any) -> list[tuple[Loc, str, int]]:
                 drawn = task.get("from") if isinstance(task, dict) else None
                 if isinstance(drawn, dict) and isinstance(drawn.get("lesson"), str):
                     number = str(drawn.get("exercise", "")).strip()
-                    if number.isdigit() and int(number) >= 1:
+                    if re.fullmatch(r"[0-9]+", number) and int(number) >= 1:
                         found.append((at, drawn["lesson"].strip(), int(number)))
     return found
 

@@ -52,16 +52,18 @@ def read_roster(path: str | Path) -> tuple[Pupil, ...]:
     """The pupils of the roster at `path`, in file order; raise ContentError naming each bad row."""
     path = Path(path)
     text = _text(path)
-    lines = text.splitlines()
+    lines = [line.rstrip("\r") for line in text.split("\n")]  # numbered as the CSV reader numbers them
     if problems := _long_lines(path, lines):
         raise ContentError(problems)
+    empty = Problem(path, 1, 1, "", "the roster is empty", "export the class list with a name column")
     if not any(line.strip(" \t,;") for line in lines):
-        raise ContentError([Problem(path, 1, 1, "", "the roster is empty", "export the class list with a name column")])
+        raise ContentError([empty])
     header_row = next(index for index, line in enumerate(lines, 1) if line.strip(" \t,;"))
     delimiter = ";" if lines[header_row - 1].count(";") > lines[header_row - 1].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [(reader.line_num, row) for row in reader]
-    header_line, header = next((line, row) for line, row in rows if any(cell.strip() for cell in row))
+    rows = _rows(path, text, delimiter)
+    header_line, header = next(((line, row) for line, row in rows if any(cell.strip() for cell in row)), (0, None))
+    if header is None:
+        raise ContentError([empty])
     column = _name_column(path, header_line, header)
     pupils, problems = [], []
     for line, row in rows:
@@ -85,6 +87,25 @@ def read_roster(path: str | Path) -> tuple[Pupil, ...]:
         message = f"the roster has {len(pupils):,} pupils; booklet prints up to {MAX_PUPILS:,} copies in one run"
         raise ContentError([Problem(path, pupils[MAX_PUPILS].row, 1, "", message, "split the class list")])
     return tuple(pupils)
+
+
+def _rows(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The CSV rows with the line each ends on; a quotation mark left open is an error, not one
+    long name swallowing the rows after it."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows = []
+    try:
+        for row in reader:
+            if any("\n" in cell or "\r" in cell for cell in row):
+                raise csv.Error("a cell runs over several lines")
+            rows.append((reader.line_num, row))
+    except csv.Error:
+        line = rows[-1][0] + 1 if rows else 1
+        hint = 'a name holds a " that is never closed: delete it, or close it'
+        raise ContentError(
+            [Problem(path, line, 1, "", "a quotation mark opens a cell that never ends", hint)]
+        ) from None
+    return rows
 
 
 def _long_lines(path: Path, lines: list[str]) -> list[Problem]:

@@ -42,8 +42,10 @@ MAX_DEPTH = 40
 MAX_NODES = 200_000
 """Values in a file, every alias counted as a full copy of what it names."""
 
-_NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""What YAML's reader refuses: control characters, DEL, the C1 controls, U+FFFE and U+FFFF."""
+_NOT_ALLOWED = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What YAML's reader refuses (control characters, DEL, the C1 controls, U+FFFE and U+FFFF),
+and the line breaks YAML knows besides CR and LF (NEL, U+2028, U+2029): pasted from a word
+processor, they would move every line number after them and break a line in mid-value."""
 
 _CONTROL_NAMES = {
     "\x00": "a NUL character",
@@ -55,6 +57,9 @@ _CONTROL_NAMES = {
     "\x7f": "a delete character",
     "\ufffe": "a byte-order mark read backwards",
     "\uffff": "a non-character",
+    "\x85": "a next-line character (NEL)",
+    "\u2028": "a line separator pasted from a word processor",
+    "\u2029": "a paragraph separator pasted from a word processor",
 }
 
 _REFUSED_TAGS = {
@@ -155,9 +160,13 @@ def character_name(character: str) -> str:
 
 
 def line_and_column(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of `text[index]`, counted in characters as YAML's marks are."""
-    line_start = text.rfind("\n", 0, index) + 1
-    return text.count("\n", 0, index) + 1, index - line_start + 1
+    """1-based line and column of `text[index]`, counted in characters as YAML's marks are, with
+    CR LF, CR and LF each ending a line (the other breaks YAML knows are refused up front)."""
+    breaks = list(_LINE_BREAK.finditer(text, 0, index))
+    return len(breaks) + 1, index - (breaks[-1].end() if breaks else 0) + 1
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def position_in(node: yaml.Node, needle: str, occurrence: int = 0) -> tuple[int, int]:
@@ -190,29 +199,36 @@ def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
 def _bounded_events(path: Path, text: str) -> list[yaml.Event]:
     """The parser's events for `text`, refused past `MAX_DEPTH` or `MAX_NODES` before any are composed."""
     events: list[yaml.Event] = []
-    open_sizes: list[list[Any]] = []  # [values so far, anchor] of every open collection
-    sizes: dict[str, int] = {}  # what each anchor expands to
+    open_: list[list[Any]] = []  # [values so far, deepest nesting below, anchor] of every open collection
+    anchored: dict[str, tuple[int, int]] = {}  # what each anchor expands to: (values, nesting)
     for event in yaml.parse(text, Loader=_PARSER):
         event.start_mark, event.end_mark = _marked(event.start_mark, text), _marked(event.end_mark, text)
         events.append(event)
-        size = None
+        value: tuple[int, int] | None = None
         if isinstance(event, yaml.CollectionStartEvent):
-            open_sizes.append([1, event.anchor])
-            if len(open_sizes) > MAX_DEPTH:
-                _refuse(path, event, f"the file nests more than {MAX_DEPTH} levels deep", "nothing in a lesson does")
+            open_.append([1, 0, event.anchor])
         elif isinstance(event, yaml.CollectionEndEvent):
-            size, anchor = open_sizes.pop()
+            size, below, anchor = open_.pop()
+            value = (size, below + 1)
             if anchor:
-                sizes[anchor] = size
+                anchored[anchor] = value
         elif isinstance(event, yaml.ScalarEvent):
-            size = 1
+            value = (1, 0)
             if event.anchor:
-                sizes[event.anchor] = 1
+                anchored[event.anchor] = value
         elif isinstance(event, yaml.AliasEvent):
-            size = sizes.get(event.anchor, 1)
-        if size is not None and open_sizes:
-            open_sizes[-1][0] += size
-            if sum(entry[0] for entry in open_sizes) > MAX_NODES:
+            if any(entry[2] == event.anchor for entry in open_):
+                _refuse(
+                    path, event, f"the alias *{event.anchor} stands inside the value it names", "it would never end"
+                )
+            value = anchored.get(event.anchor, (1, 0))
+        nesting = len(open_) + (value[1] if value else 0)
+        if nesting > MAX_DEPTH:
+            _refuse(path, event, f"the file nests more than {MAX_DEPTH} levels deep", "nothing in a lesson does")
+        if value is not None and open_:
+            open_[-1][0] += value[0]
+            open_[-1][1] = max(open_[-1][1], value[1])
+            if sum(entry[0] for entry in open_) > MAX_NODES:
                 message = f"the file stands for more than {MAX_NODES:,} values once its aliases (*name) are expanded"
                 _refuse(path, event, message, "write the content out instead of repeating aliases")
     return events

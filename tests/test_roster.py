@@ -98,3 +98,18 @@ def test_a_folder_or_a_link_loop_is_a_clear_error(tmp_path):
     assert problems(tmp_path / "loop.csv") == ["1:1: cannot read the class list: Too many levels of symbolic links"]
     (tmp_path / "folder.csv").mkdir()
     assert problems(tmp_path / "folder.csv") == ["1:1: cannot read the class list: Is a directory"]
+
+
+def test_a_roster_of_empty_quoted_cells_is_empty(tmp_path):
+    assert problems(write(tmp_path, '""\n""\n\n""\n')) == [
+        "1:1: the roster is empty (export the class list with a name column)"
+    ]
+
+
+def test_a_quotation_mark_never_closed_is_an_error_not_one_long_name(tmp_path):
+    path = write(tmp_path, 'Аты-жөні\n"Иванов\nПетров\nДана\n')
+    assert problems(path) == [
+        '2:1: a quotation mark opens a cell that never ends (a name holds a " that is never closed: delete it, or close it)'
+    ]
+    big = write(tmp_path, 'Аты-жөні\n"Иванов\n' + "Петров\n" * 30_000, name="big.csv")
+    assert problems(big)[0].startswith("2:1: a quotation mark opens a cell that never ends")

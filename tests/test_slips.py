@@ -275,3 +275,65 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed(tmp_path):
         f"lesson.yaml:1:1: the file is {len(text.encode()):,} bytes; booklet reads files up to 1,000,000 "
         "(split it into several lessons)"
     ]
+
+
+# --- found by review: aliases, line breaks, odd digits --------------------------------------------
+
+
+def test_an_alias_inside_the_value_it_names_is_refused(tmp_path):
+    text = GOOD + "extra: &r {a: *r}\n"
+    assert slips(tmp_path, text) == [
+        f"lesson.yaml:{where(text, '*r')}: the alias *r stands inside the value it names (it would never end)"
+    ]
+
+
+def test_aliases_that_nest_past_the_limit_once_expanded_are_refused(tmp_path):
+    chain = "".join(f"a{n}: &a{n} [[[[[[[[[[{'*a' + str(n - 1) if n else 'x'}]]]]]]]]]]\n" for n in range(6))
+    lines = slips(tmp_path, GOOD + chain)
+    assert len(lines) == 1 and "the file nests more than 40 levels deep" in lines[0]
+
+
+def test_positions_count_lines_ended_by_cr_alone(tmp_path):
+    text = GOOD.replace("машиналы өндірісті", "машиналы ☭ өндірісті").replace("\n", "\r")
+    (tmp_path / "figures").mkdir(exist_ok=True)
+    [line] = slips(tmp_path, text)
+    assert line.startswith(f"lesson.yaml:{where(GOOD.replace('машиналы өндірісті', 'машиналы ☭ өндірісті'), '☭')}:")
+
+
+@pytest.mark.parametrize(
+    ("character", "called"),
+    [("\x85", "a next-line character (NEL)"), ("\u2028", "a line separator pasted from a word processor")],
+)
+def test_line_breaks_other_than_cr_and_lf_are_refused_where_they_stand(tmp_path, character, called):
+    text = GOOD.replace("машиналы өндірісті", f"машиналы{character}өндірісті")
+    assert slips(tmp_path, text) == [
+        f"lesson.yaml:{where(text, character)}: U+{ord(character):04X}, {called}, cannot be in the file "
+        "(delete it; press Enter for a new line)"
+    ]
+
+
+@pytest.mark.parametrize("value", ["1e3", "1_000", "19,8,1", "−5"])
+def test_a_chart_value_is_digits_with_one_decimal_point_or_comma(tmp_path, value):
+    chart = f'    charts:\n      - title: Үлес\n        unit: "%"\n        points:\n          - label: "1928"\n            value: {value}\n          - {{label: "1935", value: 43}}\n'
+    text = GOOD.replace("    figures:\n", chart + "    figures:\n", 1)
+    [line] = slips(tmp_path, text)
+    assert line.endswith("sections.1.charts.1.points.1.value: not a number (write a number such as 19.8 or 19,8)")
+
+
+def test_day_zero_is_named(tmp_path):
+    text = GOOD.replace("date: 2026-09-01", "date: 2026-09-00")
+    assert slips(tmp_path, text) == [
+        f"lesson.yaml:{where(text, '2026-09-00')}: date: '2026-09-00' is not a date: there is no day 0 "
+        "(write it as 2026-11-10 or 10.11.2026)"
+    ]
+
+
+def test_an_exercise_number_in_superscript_digits_is_an_error_not_a_crash(tmp_path):
+    exam = Path(__file__).parent / "fixtures" / "exam"
+    shutil.copytree(exam, tmp_path, dirs_exist_ok=True)
+    text = (tmp_path / "exam.yaml").read_text(encoding="utf-8").replace("exercise: 3}", 'exercise: "³"}', 1)
+    (tmp_path / "exam.yaml").write_text(text, encoding="utf-8")
+    code, lines = check(tmp_path / "exam.yaml")
+    assert code == 2 and len(lines) == 1
+    quoted = '"³"'
+    assert lines[0].startswith(f"exam.yaml:{where(text, quoted)}: sections.1.tasks.1.from.exercise: not a whole number")

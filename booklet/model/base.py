@@ -109,6 +109,8 @@ def date_written(text: str) -> dt.date | None:
     hint = f"write it as {DATE_FORMATS}"
     if not 1 <= month <= 12:
         raise content_error(f"{shown(text)} is not a date: there is no month {month}", hint=hint)
+    if day < 1:
+        raise content_error(f"{shown(text)} is not a date: there is no day {day}", hint=hint)
     if year < 1:
         raise content_error(f"{shown(text)} is not a date: there is no year {year}", hint=hint)
     try:
@@ -136,16 +138,17 @@ Date = Annotated[
 
 def _decimal(value: Any) -> Any:
     if isinstance(value, str):
-        try:
-            value = float(value.strip().replace(",", ".", 1))
-        except ValueError:
-            raise content_error("not a number", hint=_NUMBER_HINT) from None
+        if not _NUMBER.fullmatch(value.strip()):
+            raise content_error("not a number", hint=_NUMBER_HINT)
+        value = float(value.strip().replace(",", ".", 1))
     if isinstance(value, float) and not math.isfinite(value):
         raise content_error("not a finite number", hint=_NUMBER_HINT)
     return value
 
 
 _NUMBER_HINT = "write a number such as 19.8 or 19,8"
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+"""A number as a teacher writes it: digits, with a decimal point or comma; not 1e3, 1_000 or inf."""
 
 
 Decimal = Annotated[float, BeforeValidator(_decimal)]
