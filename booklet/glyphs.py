@@ -14,12 +14,13 @@ from functools import cache
 from fontTools.ttLib import TTFont
 
 from .resources import fonts_dir
+from .typography import FONT_CHARACTERS
 
 _INVISIBLE = frozenset("\t\n\r\u200b\u200c\u200d\u2060\ufeff\u00ad")
 """Characters laid out without a glyph: white space, zero-width joiners and breaks, the soft hyphen."""
 
-_REPLACED = frozenset("\u202f\u2009\u2010\u2011")
-"""Characters the typographic normalisation replaces by ones the fonts have (see typography)."""
+_REPLACED = frozenset(chr(code) for code in FONT_CHARACTERS)
+"""Characters the typographic normalisation replaces by ones the fonts have."""
 
 
 @cache

@@ -23,14 +23,14 @@ from typing import Any
 import yaml
 
 from .defects import Defect
-from .loader import _position, read_yaml
+from .source import position as _position
+from .source import read_yaml, string_nodes
 from .typography import apply_fixes, defects, safe_fixes
 
 Loc = tuple[str | int, ...]
 Span = tuple[int, int, bool]
 """Where one character of a scalar's value stands in the file: start, end, and whether the
 source there is that very character (False for a line break folded into a space)."""
-_STR = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True)
@@ -151,23 +151,11 @@ class _Source:
     def scalars(self) -> Iterator[_Scalar]:
         places: dict[int, list[Loc]] = {}  # a string reached through aliases has several
         nodes = {}
-        for loc, node in _string_nodes(self.root, ()):
+        for loc, node in string_nodes(self.root):
             places.setdefault(id(node), []).append(loc)
             nodes[id(node)] = node
         for key, node in nodes.items():
             yield _Scalar(tuple(places[key]), node, _spans(self.text, node))
-
-
-def _string_nodes(node: yaml.Node | None, loc: Loc) -> Iterator[tuple[Loc, yaml.ScalarNode]]:
-    """Every string value (not mapping keys) with its place in the data."""
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            yield from _string_nodes(value, (*loc, key.value))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _string_nodes(item, (*loc, index))
-    elif isinstance(node, yaml.ScalarNode) and node.tag == _STR:
-        yield loc, node
 
 
 @dataclass

@@ -25,7 +25,6 @@ from .model import Course, Exam, Lesson
 from .model.base import NO_WORDS
 from .source import Content, character_name, position_in, read_content, string_nodes
 from .source import position as _position
-from .source import read_yaml as read_yaml  # lint reads files through the loader's name for it
 from .typography import NOT_TEXT, normalise_content
 
 Loc = tuple[str | int, ...]

@@ -227,7 +227,7 @@ RULES: tuple[Callable[[str], Iterator[Defect]], ...] = (
     _quotes,
     _spacing,
 )
-_FONT_CHARACTERS = str.maketrans({"\u202f": NBSP, "\u2009": NBSP, "\u2010": "-", "\u2011": "-"})
+FONT_CHARACTERS = str.maketrans({"\u202f": NBSP, "\u2009": NBSP, "\u2010": "-", "\u2011": "-"})
 """Characters the bundled PT fonts lack, mapped to ones they have (see the reference's Fonts)."""
 
 
@@ -261,7 +261,7 @@ def normalise(text: str) -> str:
     number and its unit, composed letters (NFC) and only characters the bundled fonts have.
     Idempotent; Markdown structure (list markers, emphasis) and hyphens in compounds are left
     as they are."""
-    text = unicodedata.normalize("NFC", text).translate(_FONT_CHARACTERS)  # й, not и + U+0306
+    text = unicodedata.normalize("NFC", text).translate(FONT_CHARACTERS)  # й, not и + U+0306
     for _ in range(4):  # a fix can uncover another (1931-1934ж: the range, then the unit)
         fixed = apply_fixes(text, defects(text))
         if fixed == text:
