@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .choices import KINDS
+from .engine.painting import with_furniture, without_answers
 from .errors import BookletError, ContentError
 from .labels import Labels, labels_for
 from .latin import latin_lesson
@@ -18,8 +19,8 @@ from .loader import load_lesson
 from .model import Lesson
 from .model.lesson import TitleBlock
 from .output import write_set
-from .printouts import html_for
-from .render import Rendered, Renderer, default_renderer
+from .printouts import furniture_html, html_for, printout_context
+from .render import Layout, Rendered, Renderer, default_renderer
 from .worksheet import Sheet, derive_sheet
 
 
@@ -99,17 +100,41 @@ def render_lesson(
     `labels` are the page labels (default: those of the lesson's language)."""
     labels = labels_for(lesson.language) if labels is None else labels
     kinds = list(kinds)
-    sheet = derive_sheet(lesson, labels) if {"worksheet", "key"} & set(kinds) else None
     rendered = {
-        kind: renderer.render(html_for(kind, lesson, labels, sheet), folder, f"{lesson.id}-{kind}.pdf")
+        kind: renderer.render(html_for(kind, lesson, labels), folder, f"{lesson.id}-{kind}.pdf")
         for kind in kinds
+        if kind not in ("worksheet", "key")
     }
-    if sheet is not None and "worksheet" in rendered and "key" in rendered:
-        check_pagination(sheet, rendered["worksheet"], rendered["key"])
-    return rendered
+    if {"worksheet", "key"} & set(kinds):
+        rendered |= render_worksheet_and_key(lesson, folder, renderer, labels)
+    return {kind: rendered[kind] for kind in kinds}
 
 
-def check_pagination(sheet: Sheet, worksheet: Rendered, key: Rendered) -> None:
+def render_worksheet_and_key(lesson: Lesson, folder: Path, renderer: Renderer, labels: Labels) -> dict[str, Rendered]:
+    """The worksheet and its key from one layout: the key is laid out, and the worksheet is its
+    pages up to the answer table, painted without the answers and with the worksheet's own
+    header and page numbers (engine/painting.py). They paginate alike by construction;
+    `check_pagination` stays as a cheap proof."""
+    sheet = derive_sheet(lesson, labels)
+    key = renderer.lay_out(html_for("key", lesson, labels, sheet), folder, f"{lesson.id}-key.pdf")
+    table = key.first_page_with("answer-table")
+    if table is None:
+        raise PaginationMismatch("the key has no answer table")
+    furniture = renderer.lay_out(furniture_html("worksheet", lesson, labels, sheet, table), folder, "furniture")
+    pages = [
+        with_furniture(without_answers(page), frame)
+        for page, frame in zip(key.document.pages[:table], furniture.document.pages, strict=True)
+    ]
+    _, context = printout_context("worksheet", lesson, labels, sheet)
+    worksheet = key.repainted(pages, context["doc_title"])
+    check_pagination(sheet, worksheet, key)
+    return {
+        "worksheet": renderer.bind([worksheet], f"{lesson.id}-worksheet.pdf"),
+        "key": renderer.bind([key], f"{lesson.id}-key.pdf"),
+    }
+
+
+def check_pagination(sheet: Sheet, worksheet: Layout, key: Layout) -> None:
     """Page n of the key must hold exactly the questions of page n of the worksheet."""
     questions = {anchor for exercise in sheet.exercises for anchor in exercise.anchors}
     if key.pages <= worksheet.pages:

@@ -62,6 +62,19 @@ def _numbered(figure: Figure, number: int, folder: str) -> NumberedFigure:
 
 def html_for(kind: str, lesson: Lesson, labels: Labels, sheet: Sheet | None = None) -> str:
     """The HTML of one printout of `lesson`; the worksheet and key need the derived `sheet`."""
+    template, context = printout_context(kind, lesson, labels, sheet)
+    return keep_whole_in_html(environment().get_template(template).render(context))
+
+
+def furniture_html(kind: str, lesson: Lesson, labels: Labels, sheet: Sheet | None, pages: int) -> str:
+    """`pages` empty pages with the running header and footer of the printout `kind`: the
+    worksheet's furniture, painted on pages laid out once for the key (engine/painting.py)."""
+    _, context = printout_context(kind, lesson, labels, sheet)
+    return environment().get_template("furniture.html").render(context | {"pages": pages})
+
+
+def printout_context(kind: str, lesson: Lesson, labels: Labels, sheet: Sheet | None) -> tuple[str, dict[str, Any]]:
+    """The template of the printout `kind` and what it is given."""
     kind_label = {
         "handout": labels.handout,
         "tables": labels.tables_sheet,
@@ -90,4 +103,4 @@ def html_for(kind: str, lesson: Lesson, labels: Labels, sheet: Sheet | None = No
         context["sheet"] = sheet
         context["show_answers"] = kind == "key"
         context["body_class"] = "worksheet" if kind == "worksheet" else "key"
-    return keep_whole_in_html(environment().get_template(template).render(context))
+    return template, context

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from weasyprint import CSS, HTML, Document
+from weasyprint.document import Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
@@ -44,6 +45,17 @@ class Layout:
     def anchors(self, page: int) -> set[str]:
         """Ids of the elements that start on `page` (0-based)."""
         return set(self.document.pages[page].anchors)
+
+    def first_page_with(self, anchor: str) -> int | None:
+        """The 0-based page on which the element with id `anchor` starts, if any."""
+        return next((n for n, page in enumerate(self.document.pages) if anchor in page.anchors), None)
+
+    def repainted(self, pages: Sequence[Page], title: str) -> Layout:
+        """A document of `pages` (this layout's pages, repainted: engine/painting.py) titled `title`."""
+        document = self.document.copy(list(pages))
+        document.metadata = copy.copy(self.document.metadata)
+        document.metadata.title = title
+        return Layout(document, self.warnings, self.refused)
 
 
 @dataclass(frozen=True)

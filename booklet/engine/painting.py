@@ -1,0 +1,111 @@
+"""One layout, painted more than one way: the key's pages become the pupil's sheet.
+
+A key is its sheet with the answers shown. Both come from one template and one layout (the
+answers are laid out in the sheet too, in the same boxes, which is why they paginate alike),
+so the sheet is the key's laid-out pages with two things changed before painting:
+
+- the answers (every element of class `answer`, and whatever is inside one) are left out of
+  the page's box tree, so they are not drawn, not in the text and not in the PDF at all;
+- the page furniture (running header and footer: «Жұмыс парағы» rather than «Жауаптар
+  кілті», «Бет 2 / 3» counted over the sheet's own pages) comes from a second, tiny layout
+  of empty pages that carries the sheet's strings.
+
+Nothing is laid out again and nothing moves: every box keeps the position the one layout gave
+it. The pages are copied where they change and shared where they do not, so the key stays
+whole. This module reads WeasyPrint's box tree (`Page._page_box`, boxes' `children`,
+`element`, `position_x`...): the one place that does, beside `render.py`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from weasyprint.formatting_structure.boxes import MarginBox
+
+ANSWER = "answer"
+"""The class of every element that holds an answer (templates/exercises, parts, exam)."""
+
+Box = Any  # a WeasyPrint box; the engine touches only `children`, `element` and positions
+
+
+@dataclass(frozen=True)
+class Field:
+    """Where a laid-out box sits on its page, in CSS pixels from the page's top left corner."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+def classes(box: Box) -> frozenset[str]:
+    element = getattr(box, "element", None)
+    if element is None:
+        return frozenset()
+    return frozenset((element.get("class") or "").split())
+
+
+def is_answer(box: Box) -> bool:
+    return ANSWER in classes(box)
+
+
+def without_answers(page: Any) -> Any:
+    """`page` as the pupil sees it: the same boxes in the same places, the answers unpainted."""
+    return with_page_box(page, pruned(page._page_box, is_answer))
+
+
+def with_furniture(page: Any, furniture: Any) -> Any:
+    """`page` with the running header and footer of `furniture` (a page of the same size)."""
+    box = page._page_box
+    content = [child for child in box.children if not isinstance(child, MarginBox)]
+    margins = [child for child in furniture._page_box.children if isinstance(child, MarginBox)]
+    new = box.copy()
+    new.children = tuple(content + margins)
+    return with_page_box(page, new)
+
+
+def with_page_box(page: Any, box: Box) -> Any:
+    """A page like `page` painting `box`; its anchors, links and bookmarks stay those of `page`."""
+    if box is page._page_box:
+        return page
+    new = copy.copy(page)
+    new._page_box = box
+    return new
+
+
+def pruned(box: Box, drop: Callable[[Box], bool]) -> Box:
+    """`box` without the descendants `drop` picks; copied only along the paths that change."""
+    children = getattr(box, "children", None)
+    if not children:
+        return box
+    kept, changed = [], False
+    for child in children:
+        if drop(child):
+            changed = True
+            continue
+        new = pruned(child, drop)
+        changed = changed or new is not child
+        kept.append(new)
+    if not changed:
+        return box
+    new_box = box.copy()  # an AbsolutePlaceholder copies itself and the box it stands for
+    new_box.children = type(children)(kept) if isinstance(children, tuple) else kept
+    return new_box
+
+
+def field(page: Any, *names: str) -> Field | None:
+    """The margin box of the first element on `page` that has every class in `names`."""
+    wanted = frozenset(names)
+    for box in descendants(page._page_box):
+        if wanted <= classes(box) and hasattr(box, "margin_width"):
+            return Field(box.position_x, box.position_y, box.margin_width(), box.margin_height())
+    return None
+
+
+def descendants(box: Box) -> Iterator[Box]:
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from descendants(child)
