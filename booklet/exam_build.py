@@ -1,6 +1,6 @@
 """An exam set's build: load → derive variants → hand out copies → lay out → check → bind → write.
 
-Three PDFs come out, each bound from documents laid out one by one, so every pupil's sheet
+Three PDFs come out, bound from parts each variant's work unit made, so every pupil's sheet
 and every key keeps its own page numbers:
 
 - `<id>-sheets.pdf`: the question papers, one per variant or, with a roster, one per pupil
@@ -9,28 +9,48 @@ and every key keeps its own page numbers:
 - `<id>-keys.pdf`: the teacher's pages: every variant's answers in one grid (and the class
   list), then for each variant its key, its filled answer sheet and its marking scheme.
 
-Everything is laid out and checked in memory first: each copy must paginate exactly like its
-variant's key, and an answer sheet must fit on one page. Only then are the files replaced.
+A variant is laid out once: its key, whose pages without the answers are its sheet, and whose
+sheet, with a name stamped on, is each pupil's copy (engine/). Variants are laid out in worker
+processes, their parts kept on disk until binding, so memory does not grow with the set. Each
+sheet must paginate exactly like its key, and an answer sheet must fit on one page; only when
+every part is made and bound are the files replaced.
 """
 
 from __future__ import annotations
 
 import random
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from .choices import ASSIGNMENTS
+from .engine.binding import Blank, Placed, bind
+from .engine.painting import field, with_furniture, without_answers
+from .engine.workers import run_units
 from .errors import BookletError
-from .exam import Variant, default_seed, derive_variants, grid
+from .exam import Grid, Variant, default_seed, derive_variants, grid
 from .exam_loader import load_exam
-from .exam_pages import Copy, answer_sheet_html, qr_code, rubric_html, sheet_html, summative_name, teacher_html
+from .exam_pages import (
+    Copy,
+    answer_sheet_context,
+    answer_sheet_html,
+    furniture_html,
+    qr_code,
+    rubric_html,
+    sheet_context,
+    sheet_html,
+    stamps_html,
+    summative_name,
+    teacher_html,
+)
+from .labels import Labels
 from .latin import latin_exam
 from .lesson_build import PaginationMismatch, Printout, page_settings
 from .model import Exam
 from .output import write_set
-from .render import Layout, Rendered, Renderer, default_renderer
+from .render import Layout, Renderer, default_renderer
 from .roster import Pupil, read_roster
 
 
@@ -61,12 +81,15 @@ def build_exam(
     lang: str | None = None,
     script: str | None = None,
     progress: Callable[[int], Steps] | None = None,
+    jobs: int | None = None,
 ) -> ExamSet:
     """Build `variants` variants of the exam at `exam_path` into `out_dir`.
 
     `seed` defaults to one derived from the exam file, so the same file gives the same set;
     `roster` (a CSV class list) makes one named sheet per pupil; `duplex` starts every copy on
     a fresh sheet of paper; `progress(total)` returns what is told of each finished step.
+    Each variant is laid out once, in up to `jobs` worker processes (default: every core; the
+    bytes are the same for any number); `renderer` is used when the work stays in this process.
     """
     path = Path(exam_path)
     exam = load_exam(path)
@@ -83,65 +106,210 @@ def build_exam(
     except ValueError as error:
         raise BookletError(str(error)) from None
     copies = hand_out(derived, pupils, seed, assign, exam.id)
-    renderer = renderer or default_renderer()
     folder = path.resolve().parent
-    steps = progress(len(copies) + len(derived) + 2) if progress else None
-
-    def done(what: str) -> None:
-        if steps:
-            steps.step(what)
-
-    qr = {variant.index: qr_code(exam, variant) for variant in derived}
-    keys: dict[int, Layout] = {}
-    teacher: list[list[Layout]] = []
-    for variant in derived:
-        unnamed = Copy(variant)
-        key_html = sheet_html(exam, unnamed, labels, qr[variant.index], show_answers=True)
-        keys[variant.index] = renderer.lay_out(key_html, folder, _what(exam, variant, "key"))
-        group = [keys[variant.index]]
-        if answer_sheets:
-            html = answer_sheet_html(exam, unnamed, labels, qr[variant.index], show_answers=True)
-            group.append(_one_page(renderer.lay_out(html, folder, "answer key"), exam, variant))
-        group.append(renderer.lay_out(rubric_html(exam, variant, labels), folder, _what(exam, variant, "rubric")))
-        teacher.append(group)
-        done(f"{labels.answer_key} {variant.letter} ({variant.code})")
-
-    sheets: list[list[Layout]] = []
-    answer_pages: list[list[Layout]] = []
-    for copy in copies:
-        variant = copy.variant
-        html = sheet_html(exam, copy, labels, qr[variant.index])
-        sheet = renderer.lay_out(html, folder, _what(exam, variant, "sheet"))
-        check_exam_pagination(variant, sheet, keys[variant.index], copy.pupil)
-        sheets.append([sheet])
-        if answer_sheets:
-            html = answer_sheet_html(exam, copy, labels, qr[variant.index])
-            answer_pages.append([_one_page(renderer.lay_out(html, folder, "answer sheet"), exam, variant)])
-        done(copy.pupil.name if copy.pupil else f"{labels.variant} {variant.letter} ({variant.code})")
-
     named = tuple(copy for copy in copies if copy.pupil)
-    front = renderer.lay_out(teacher_html(exam, grid(list(derived)), labels, seed, named), folder, f"{exam.id} grid")
-    done(labels.exam.grid)
-
-    spare = renderer.lay_out(_SPARE_PAGE, folder, "spare page") if duplex else None
-    title = f"{exam.title} – {summative_name(exam, labels)}"
-    documents = [
-        ("sheets", sheets, title),
-        ("answer-sheets", answer_pages, f"{exam.title} – {labels.exam.answer_sheet}"),
-        ("keys", [[front], *teacher], f"{exam.title} – {labels.answer_key}"),
+    units: list[VariantUnit | FrontUnit] = [
+        VariantUnit(exam, variant, labels, folder, answer_sheets, _names(copies, variant)) for variant in derived
     ]
-    bound: list[tuple[str, Rendered]] = []
-    for kind, groups, doc_title in documents:
-        if groups:
-            parts = _padded(groups, spare)
-            bound.append((kind, renderer.bind(parts, f"{exam.id}-{kind}.pdf", title=doc_title)))
+    units.append(FrontUnit(exam, grid(list(derived)), labels, folder, seed, named))
+    steps = progress(len(units) + 1) if progress else None
+    if renderer is not None:
+        _RENDERER[0] = renderer
+
+    with tempfile.TemporaryDirectory(prefix="booklet-") as staging:
+        parts: dict[str, Path] = {}
+        made: dict[int, Parts] = {}
+        """Each variant's parts, by variant index; their bytes are on disk, in `staging`."""
+
+        def done(unit: VariantUnit | FrontUnit, result: Parts) -> None:
+            index = unit.variant.index if isinstance(unit, VariantUnit) else None
+            for kind, data in result.files.items():
+                name = kind if index is None else f"{kind}-{index}"
+                parts[name] = Path(staging) / f"{name}.pdf"
+                parts[name].write_bytes(data)
+            made[-1 if index is None else index] = Parts({}, result.pages)
+            if steps:
+                steps.step(labels.exam.grid if index is None else _named(unit.variant, labels))
+
+        try:
+            run_units(lay_out_unit, units, done, jobs)
+        finally:
+            _RENDERER[0] = None
+        title = f"{exam.title} – {summative_name(exam, labels)}"
+        front = made.pop(-1)
+        documents = {
+            "sheets": (_sheets(copies, made, duplex), title),
+            "answer-sheets": (
+                _answer_sheets(copies, made, duplex) if answer_sheets else [],
+                f"{exam.title} – {labels.exam.answer_sheet}",
+            ),
+            "keys": (_keys(derived, made, front, duplex), f"{exam.title} – {labels.answer_key}"),
+        }
+        files = {
+            f"{exam.id}-{kind}.pdf": (bind(pages, parts, doc_title), len(pages))
+            for kind, (pages, doc_title) in documents.items()
+            if pages
+        }
     out = Path(out_dir)
     # An answer-sheets file from an earlier build would not match the new sheets: it goes too.
-    unmade = [f"{exam.id}-{kind}.pdf" for kind, groups, _ in documents if not groups]
-    write_set(out, {f"{exam.id}-{kind}.pdf": result.pdf for kind, result in bound}, retire=unmade)
-    written = [Printout(kind, out / f"{exam.id}-{kind}.pdf", result.pages, len(result.pdf)) for kind, result in bound]
-    done(", ".join(p.path.name for p in written))
+    unmade = [f"{exam.id}-{kind}.pdf" for kind, (pages, _) in documents.items() if not pages]
+    write_set(out, {name: data for name, (data, _) in files.items()}, retire=unmade)
+    written = [
+        Printout(name.removeprefix(f"{exam.id}-").removesuffix(".pdf"), out / name, count, len(data))
+        for name, (data, count) in files.items()
+    ]
+    if steps:
+        steps.step(", ".join(p.path.name for p in written))
     return ExamSet(tuple(written), seed, derived, copies)
+
+
+# --- work units: plain data, laid out in any process (engine/workers.py) ---------------------
+
+
+@dataclass(frozen=True)
+class VariantUnit:
+    """Everything one variant's documents are made from."""
+
+    exam: Exam
+    variant: Variant
+    labels: Labels
+    folder: Path
+    answer_sheets: bool
+    names: tuple[str, ...]
+    """The pupils who get this variant, in class-list order: their names are stamped."""
+
+
+@dataclass(frozen=True)
+class FrontUnit:
+    """The teacher's first pages: every variant's answers as a grid, and the class list."""
+
+    exam: Exam
+    grid: Grid
+    labels: Labels
+    folder: Path
+    seed: int
+    named: tuple[Copy, ...]
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A unit's documents as PDFs, by kind, with their page counts. A variant's are the key,
+    the sheet (the key's pages without the answers), the marking scheme, the answer sheet and
+    its key, and the names (per pupil, one page for the sheet and one for the answer sheet)."""
+
+    files: dict[str, bytes]
+    pages: dict[str, int]
+
+
+_RENDERER: list[Renderer | None] = [None]
+"""The renderer a build was given, for the units it lays out in its own process."""
+
+
+def lay_out_unit(unit: VariantUnit | FrontUnit) -> Parts:
+    """The PDFs of one unit. Runs in a worker process, or in the build's own."""
+    renderer = _RENDERER[0] or default_renderer()
+    if isinstance(unit, FrontUnit):
+        html = teacher_html(unit.exam, unit.grid, unit.labels, unit.seed, unit.named)
+        front = renderer.render(html, unit.folder, f"{unit.exam.id} grid")
+        return Parts({"front": front.pdf}, {"front": front.pages})
+    return lay_out_variant(unit, renderer)
+
+
+def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
+    """A variant laid out once: the key is laid out, and the sheet is its pages painted without
+    the answers and with the sheet's header (engine/painting.py); the same for the answer sheet.
+    Names are laid out together on pages of their own, to be stamped on the copies."""
+    exam, variant, labels, folder = unit.exam, unit.variant, unit.labels, unit.folder
+    qr = qr_code(exam, variant)
+    unnamed = Copy(variant)
+    html = sheet_html(exam, unnamed, labels, qr, show_answers=True)
+    key = renderer.lay_out(html, folder, _what(exam, variant, "key"))
+    sheet = _unanswered(renderer, key, sheet_context(exam, unnamed, labels, qr, False), folder)
+    check_exam_pagination(variant, sheet, key)
+    laid = {"key": key, "sheet": sheet}
+    fields = [field(key.document.pages[0], "field", "name")]
+    if unit.answer_sheets:
+        html = answer_sheet_html(exam, unnamed, labels, qr, show_answers=True)
+        answer_key = _one_page(renderer.lay_out(html, folder, _what(exam, variant, "answer key")), exam, variant)
+        context = answer_sheet_context(exam, unnamed, labels, qr, False)
+        laid |= {"answer-key": answer_key, "answer-sheet": _unanswered(renderer, answer_key, context, folder)}
+        fields.append(field(answer_key.document.pages[0], "field", "name"))
+    laid["rubric"] = renderer.lay_out(rubric_html(exam, variant, labels), folder, _what(exam, variant, "rubric"))
+    if unit.names:
+        if None in fields:
+            raise BookletError(f"{exam.id}: the sheet of variant {variant.letter} has no name field to print names in")
+        stamps = [(place, name) for name in unit.names for place in fields]
+        laid["names"] = renderer.lay_out(stamps_html(exam, labels, stamps), folder, _what(exam, variant, "names"))
+        if laid["names"].pages != len(stamps):
+            raise PaginationMismatch(f"{len(stamps)} names laid out on {laid['names'].pages} pages")
+    files = {kind: renderer.bind([layout], _what(exam, variant, kind)).pdf for kind, layout in laid.items()}
+    return Parts(files, {kind: layout.pages for kind, layout in laid.items()})
+
+
+def _unanswered(renderer: Renderer, key: Layout, context: dict, folder: Path) -> Layout:
+    """The pages of `key` without the answers, under the header and footer of `context`."""
+    furniture = renderer.lay_out(furniture_html(context, key.pages), folder, "furniture")
+    pages = [
+        with_furniture(without_answers(page), frame)
+        for page, frame in zip(key.document.pages, furniture.document.pages, strict=True)
+    ]
+    return key.repainted(pages, context["doc_title"])
+
+
+def _names(copies: tuple[Copy, ...], variant: Variant) -> tuple[str, ...]:
+    return tuple(copy.pupil.name for copy in copies if copy.pupil and copy.variant.index == variant.index)
+
+
+# --- binding: which page of which part goes where ------------------------------------------
+
+
+def _sheets(copies: tuple[Copy, ...], made: dict[int, Parts], duplex: bool) -> list[Placed | Blank]:
+    """Every copy in class-list order: its variant's sheet, the pupil's name stamped on page 1."""
+    return _padded([_copy(copy, made, "sheet", 0, copies) for copy in copies], duplex)
+
+
+def _answer_sheets(copies: tuple[Copy, ...], made: dict[int, Parts], duplex: bool) -> list[Placed | Blank]:
+    """Every copy's answer sheet, in class-list order, the pupil's name stamped on it."""
+    return _padded([_copy(copy, made, "answer-sheet", 1, copies) for copy in copies], duplex)
+
+
+def _copy(copy: Copy, made: dict[int, Parts], kind: str, which: int, copies: tuple[Copy, ...]) -> list[Placed]:
+    """The pages of one copy: its variant's `kind`, page 1 stamped with the pupil's name (the
+    names of a variant are laid out in class-list order, one page per name and field)."""
+    index = copy.variant.index
+    stamp = None
+    if copy.pupil is not None:
+        same = [c for c in copies if c.pupil is not None and c.variant.index == index]
+        fields = 2 if "answer-sheet" in made[index].pages else 1
+        stamp = (f"names-{index}", same.index(copy) * fields + which)
+    count = made[index].pages[kind]
+    return [Placed(f"{kind}-{index}", page, stamp if page == 0 else None) for page in range(count)]
+
+
+def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: Parts, duplex: bool) -> list[Placed | Blank]:
+    """The grid and class list, then each variant's key, filled answer sheet and marking scheme."""
+    groups = [[Placed("front", page) for page in range(front.pages["front"])]]
+    for variant in variants:
+        parts = made[variant.index]
+        groups.append(
+            [
+                Placed(f"{kind}-{variant.index}", page)
+                for kind in ("key", "answer-key", "rubric")
+                if kind in parts.pages
+                for page in range(parts.pages[kind])
+            ]
+        )
+    return _padded(groups, duplex)
+
+
+def _padded(groups: list[list[Placed]], duplex: bool) -> list[Placed | Blank]:
+    """The groups' pages in order; printing on both sides, each group fills whole sheets of paper."""
+    pages: list[Placed | Blank] = []
+    for group in groups:
+        pages += group
+        if duplex and len(group) % 2:
+            pages.append(Blank())
+    return pages
 
 
 def hand_out(
@@ -187,19 +355,9 @@ def _one_page(layout: Layout, exam: Exam, variant: Variant) -> Layout:
     return layout
 
 
-def _padded(groups: list[list[Layout]], spare: Layout | None) -> list[Layout]:
-    """The groups' documents in order; with a spare page, each group fills whole sheets of paper."""
-    parts: list[Layout] = []
-    for group in groups:
-        parts += group
-        if spare is not None and sum(layout.pages for layout in group) % 2:
-            parts.append(spare)
-    return parts
+def _named(variant: Variant, labels: Labels) -> str:
+    return f"{labels.variant} {variant.letter} ({variant.code})"
 
 
 def _what(exam: Exam, variant: Variant, kind: str) -> str:
     return f"{exam.id} variant {variant.letter} {kind}"
-
-
-_SPARE_PAGE = '<!DOCTYPE html><html><body class="spare"><div class="spare-page"></div></body></html>'
-"""The blank back of a copy's last sheet when printing on both sides: no header, no number."""

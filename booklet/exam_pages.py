@@ -8,11 +8,13 @@ the answer sheet and its key, so they cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
+from .engine.painting import Field
 from .exam import Grid, Variant, category_numbers, rubric
 from .hyphenation import keep_whole_in_html
 from .labels import Labels
@@ -100,6 +102,10 @@ def _render(template: str, context: dict[str, Any]) -> str:
 
 def sheet_html(exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, show_answers: bool = False) -> str:
     """A variant's question paper (the pupil's name printed when the copy has one), or its key."""
+    return _render("exam-sheet.html", sheet_context(exam, copy, labels, qr, show_answers))
+
+
+def sheet_context(exam: Exam, copy: Copy, labels: Labels, qr: Markup, show_answers: bool) -> dict[str, Any]:
     variant = copy.variant
     kind = labels.answer_key if show_answers else summative_name(exam, labels)
     context = _base(exam, labels, kind, "key exam" if show_answers else "worksheet exam", "")
@@ -111,11 +117,15 @@ def sheet_html(exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, show_answe
         "show_answers": show_answers,
         "footer_note": variant_note(variant, labels),
     }
-    return _render("exam-sheet.html", context)
+    return context
 
 
 def answer_sheet_html(exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, show_answers: bool = False) -> str:
     """The one-page answer sheet of a variant: circles for letters and marks, boxes for words."""
+    return _render("exam-answer-sheet.html", answer_sheet_context(exam, copy, labels, qr, show_answers))
+
+
+def answer_sheet_context(exam: Exam, copy: Copy, labels: Labels, qr: Markup, show_answers: bool) -> dict[str, Any]:
     variant = copy.variant
     kind = f"{labels.exam.answer_sheet} – {labels.answer_key}" if show_answers else labels.exam.answer_sheet
     context = _base(exam, labels, kind, "key exam" if show_answers else "worksheet exam", "")
@@ -128,7 +138,21 @@ def answer_sheet_html(exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, sho
         "footer_note": variant_note(variant, labels),
         "columns": answer_columns(answer_tasks(variant, labels)),
     }
-    return _render("exam-answer-sheet.html", context)
+    return context
+
+
+def furniture_html(context: dict[str, Any], pages: int) -> str:
+    """`pages` empty pages with the running header and footer of the document `context` makes:
+    a sheet's own, painted on the pages laid out once for its key (engine/painting.py)."""
+    return environment().get_template("furniture.html").render(context | {"pages": pages})
+
+
+def stamps_html(exam: Exam, labels: Labels, stamps: Sequence[tuple[Field, str]]) -> str:
+    """One page per stamp: a pupil's name alone, in the name field's style, where the variant's
+    layout put the field, to be drawn over that page of the copy (engine/binding.py)."""
+    context = _base(exam, labels, "", "stamps exam", exam.title)
+    context["stamps"] = stamps
+    return _render("exam-stamps.html", context)
 
 
 def rubric_html(exam: Exam, variant: Variant, labels: Labels) -> str:

@@ -1,0 +1,172 @@
+"""Binding part PDFs into the files a teacher prints, without laying anything out again.
+
+Work units write their documents as small PDFs (a variant's sheet, its key, a page of pupils'
+names). A class set's sheets file is those parts' pages in class-list order: each pupil's
+copy is its variant's pages, with the page of the pupil's name drawn over the first one. The
+pages of a variant are shared by every copy of it: their content is stored once, whatever the
+number of pupils, and a copy costs a page dictionary and its name.
+
+pikepdf (qpdf) does the joining; the result is saved with a deterministic file identifier, so
+the same parts give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A page of the bound file: page `page` (0-based) of the part named `part`, with page
+    `stamp[1]` of part `stamp[0]` drawn over it."""
+
+    part: str
+    page: int
+    stamp: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Blank:
+    """A blank page the size of the page before it: the back of a copy's last sheet when
+    printing on both sides, so that every copy starts on a fresh sheet of paper."""
+
+
+def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str) -> bytes:
+    """One PDF of `pages`, whose parts are the PDF files `parts` (name -> path). It has the
+    document information and language of the first part, titled `title`, and the bookmarks
+    of every part, pointing at the pages they point at in the part."""
+    with ExitStack() as stack:
+        opened: dict[str, pikepdf.Pdf] = {}
+
+        def part(name: str) -> pikepdf.Pdf:
+            if name not in opened:
+                opened[name] = stack.enter_context(pikepdf.open(parts[name]))
+            return opened[name]
+
+        out = pikepdf.new()
+        first: pikepdf.Pdf | None = None
+        runs: list[tuple[str, dict[int, int]]] = []
+        """Each stretch of consecutive pages from one part: the part, and its page -> bound page."""
+        for place in pages:
+            if isinstance(place, Blank):
+                size = out.pages[-1].mediabox if len(out.pages) else pikepdf.Array([0, 0, 595, 842])
+                out.add_blank_page(page_size=(float(size[2]) - float(size[0]), float(size[3]) - float(size[1])))
+                continue
+            source = part(place.part)
+            first = first or source
+            out.pages.append(_fresh_page(out, source.pages[place.page]))
+            if not runs or runs[-1][0] != place.part or place.page in runs[-1][1]:
+                runs.append((place.part, {}))
+            runs[-1][1][place.page] = len(out.pages) - 1
+            if place.stamp is not None:
+                _stamp(out, out.pages[-1], part(place.stamp[0]).pages[place.stamp[1]])
+        if first is not None:
+            _describe(out, first, title)
+            _bookmarks(out, [(part(name), placed) for name, placed in runs])
+        buffer = io.BytesIO()
+        out.save(
+            buffer,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+        return buffer.getvalue()
+
+
+def _fresh_page(out: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Page:
+    """A new page object for `page` of another file, whose content stream, resources and fonts
+    are copied once into `out` (qpdf remembers what it copied) and shared by every page made
+    from the same source page. Links are left out: the parts bound this way have none, and a
+    link's target would drag in the whole part."""
+    entries = {key: _copied(out, value) for key, value in page.obj.items() if key not in _NOT_COPIED}
+    return pikepdf.Page(out.make_indirect(pikepdf.Dictionary(entries)))
+
+
+def _copied(out: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
+    """`value` from another file, in `out`: indirect objects through qpdf's copier (once each),
+    direct dictionaries and arrays rebuilt around them."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return out.copy_foreign(value)
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _copied(out, item) for key, item in value.items()})
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_copied(out, item) for item in value])
+    return value
+
+
+_NOT_COPIED = {"/Parent", "/Annots", "/B", "/StructParents"}
+
+
+def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, stamp: pikepdf.Page) -> None:
+    """Draw `stamp` over `page`. The page gets resources and contents of its own first: they are
+    shared with every other copy of the same variant page, which must not gain this name.
+    (pikepdf's `add_overlay` names the form at random, which would make the bytes differ.)"""
+    resources = page.obj.Resources
+    own = dict(resources.items())
+    xobjects = {key: value for key, value in resources.get("/XObject", {}).items()}
+    xobjects[str(_STAMP)] = out.copy_foreign(stamp.as_form_xobject())
+    own["/XObject"] = pikepdf.Dictionary(xobjects)
+    page.obj.Resources = pikepdf.Dictionary(own)
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+    before = out.make_stream(b"q\n")
+    after = out.make_stream(b"\nQ\nq " + bytes(_STAMP) + b" Do Q\n")
+    page.obj.Contents = pikepdf.Array([before, *streams, after])
+
+
+_STAMP = pikepdf.Name("/BookletStamp")
+
+
+def _describe(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str) -> None:
+    for key, value in first.docinfo.items():
+        out.docinfo[key] = out.copy_foreign(value) if isinstance(value, pikepdf.Object) and value.is_indirect else value
+    out.docinfo["/Title"] = title
+    if "/Lang" in first.Root:
+        out.Root.Lang = first.Root.Lang
+
+
+def _bookmarks(out: pikepdf.Pdf, runs: list[tuple[pikepdf.Pdf, dict[int, int]]]) -> None:
+    """Each part's bookmarks, once per stretch of its pages, pointing into the bound file."""
+    with out.open_outline() as outline:
+        for source, placed in runs:
+            with source.open_outline() as theirs:
+                if not theirs.root:
+                    continue
+                index = {page.obj.objgen: number for number, page in enumerate(source.pages)}
+                outline.root.extend(_marks(theirs.root, index, placed))
+
+
+def _marks(items: list[pikepdf.OutlineItem], index: dict, placed: dict[int, int]) -> list[pikepdf.OutlineItem]:
+    copied = []
+    for item in items:
+        target = _target(item, index)
+        children = _marks(item.children, index, placed)
+        if target in placed:
+            new = pikepdf.OutlineItem(item.title, placed[target], "XYZ", **_position(item))
+            new.children.extend(children)
+            copied.append(new)
+        else:
+            copied.extend(children)
+    return copied
+
+
+def _target(item: pikepdf.OutlineItem, index: dict) -> int | None:
+    destination = item.destination
+    if destination is None and item.action is not None:
+        destination = item.action.get("/D")
+    if isinstance(destination, pikepdf.Array) and len(destination) and isinstance(destination[0], pikepdf.Dictionary):
+        return index.get(destination[0].objgen)
+    return None
+
+
+def _position(item: pikepdf.OutlineItem) -> dict[str, float]:
+    destination = item.destination
+    if isinstance(destination, pikepdf.Array) and len(destination) >= 4 and str(destination[1]) == "/XYZ":
+        return {"left": float(destination[2]), "top": float(destination[3])}
+    return {}

@@ -1,0 +1,93 @@
+"""Laying out independent documents on every core.
+
+A build splits into work units: plain data (a variant of an exam with its labels and
+folder; a lesson's printout) that a function turns into PDF bytes. Units do not share
+anything, so they can run in any process, in any order; their results are used in the order
+of the units, so the files a build writes are the same bytes whether one process or eight
+made them. Nothing here writes a file: the caller writes when every unit has succeeded.
+
+Workers are forked where the system can (Linux): they start with booklet already imported,
+which is most of a worker's start-up. They ignore Ctrl-C, which the parent handles by
+stopping them all, so an interrupted build leaves no worker behind and nothing written. A
+worker that dies (killed, out of memory) fails the build with a message, never a hang.
+
+The units are plain data on purpose: a distributed engine (Dask, Ray) could run the same
+function over the same units on many machines.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from ..errors import BookletError
+
+Unit = TypeVar("Unit")
+Result = TypeVar("Result")
+
+
+def cores() -> int:
+    """The cores this process may use (a container or `taskset` may allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def run_units(
+    work: Callable[[Unit], Result],
+    units: Sequence[Unit],
+    done: Callable[[Unit, Result], None],
+    jobs: int | None = None,
+) -> None:
+    """`done(unit, work(unit))` for every unit, in the order of `units`, with `work` running in
+    up to `jobs` processes (default: every core). With one job, or one unit, everything runs in
+    this process. `work` must be a module-level function and the units picklable."""
+    if jobs is not None and jobs < 1:
+        raise BookletError(f"--jobs must be 1 or more, not {jobs}")
+    workers = min(jobs or cores(), len(units))
+    if workers <= 1:
+        for unit in units:
+            done(unit, work(unit))
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_ignore_interrupts)
+    try:
+        futures: list[Future[Result]] = [pool.submit(work, unit) for unit in units]
+        for unit, future in zip(units, futures, strict=True):
+            done(unit, future.result())
+    except BrokenProcessPool:
+        _stop(pool)
+        raise BookletError(
+            "a worker process stopped before finishing its part (killed, or out of memory?); "
+            "nothing was written; build again, or with --jobs 1 to use less memory"
+        ) from None
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches every process of the terminal's group; the parent alone answers it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now: on Ctrl-C or a failed unit, the other units' work is not wanted."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+    else:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
