@@ -32,6 +32,11 @@ def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             # Problems in files already say where they are; anything else says who is talking.
             click.echo(str(error) if isinstance(error, ContentError) else f"booklet: {error}", err=True)
             sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            # Builds write all their PDFs in one step at the end (output.py), and workers are
+            # stopped (engine/workers.py): an interrupted build has changed nothing.
+            click.echo("booklet: interrupted; no PDF was changed", err=True)
+            sys.exit(130)
 
     return wrapper
 
@@ -63,6 +68,13 @@ script_option = click.option(
     help="Alphabet of the pages: cyrl, or latn for the 2021 Kazakh Latin alphabet (default: the file's, else cyrl).",
 )
 
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    help="Worker processes laying out pages (default: one per core; the PDFs are the same for any number).",
+)
+
 output_option = click.option(
     "-o",
     "--output",
@@ -85,14 +97,20 @@ output_option = click.option(
 )
 @lang_option
 @script_option
+@jobs_option
 @_user_errors
 def build_command(
-    lessons: tuple[Path, ...], out_dir: Path, only: tuple[str, ...], lang: str | None, script: str | None
+    lessons: tuple[Path, ...],
+    out_dir: Path,
+    only: tuple[str, ...],
+    lang: str | None,
+    script: str | None,
+    jobs: int | None,
 ) -> None:
     """Build LESSONS (default: the bundled sample lesson) into PDFs named after each lesson's id."""
     from . import build, sample_lesson
 
-    written = build(lessons or [sample_lesson()], out_dir, only, lang=lang, script=script)
+    written = build(lessons or [sample_lesson()], out_dir, only, lang=lang, script=script, jobs=jobs)
     pages = sum(printout.pages for printout in written)
     names = ", ".join(printout.path.name for printout in written)
     click.echo(f"wrote {len(written)} PDFs ({pages} pages) to {out_dir}/: {names}")
@@ -138,6 +156,7 @@ def book_command(
 @click.option("--duplex", is_flag=True, help="Start every copy on a new sheet of paper when printing on both sides.")
 @lang_option
 @script_option
+@jobs_option
 @_user_errors
 def exam_command(
     exam: Path | None,
@@ -150,6 +169,7 @@ def exam_command(
     duplex: bool,
     lang: str | None,
     script: str | None,
+    jobs: int | None,
 ) -> None:
     """Build the question papers, keys, answer grid and marking scheme of EXAM (default: the bundled БЖБ)."""
     from . import Progress, build_exam, sample_exam
@@ -166,6 +186,7 @@ def exam_command(
         lang=lang,
         script=script,
         progress=Progress,
+        jobs=jobs,
     )
     copies = f"{len(made.copies)} pupils" if roster else f"{len(made.variants)} variants"
     files = ", ".join(f"{p.path.name} ({p.pages} pages)" for p in made.printouts)

@@ -44,6 +44,10 @@ class ContentError(BookletError):
         self.problems = sorted(problems, key=lambda p: (str(p.file), p.line, p.column, p.path))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        """Made again from its problems, when it comes back from a worker process."""
+        return (type(self), (self.problems,))
+
 
 class ResourceError(BookletError):
     """A page asked for a file or URL that booklet refuses to read."""

@@ -50,7 +50,7 @@ from .latin import latin_exam
 from .lesson_build import PaginationMismatch, Printout, page_settings
 from .model import Exam
 from .output import write_set
-from .render import Layout, Renderer, default_renderer
+from .render import Layout, Renderer, current_renderer, rendering_with
 from .roster import Pupil, read_roster
 
 
@@ -113,8 +113,6 @@ def build_exam(
     ]
     units.append(FrontUnit(exam, grid(list(derived)), labels, folder, seed, named))
     steps = progress(len(units) + 1) if progress else None
-    if renderer is not None:
-        _RENDERER[0] = renderer
 
     with tempfile.TemporaryDirectory(prefix="booklet-") as staging:
         parts: dict[str, Path] = {}
@@ -131,10 +129,8 @@ def build_exam(
             if steps:
                 steps.step(labels.exam.grid if index is None else _named(unit.variant, labels))
 
-        try:
+        with rendering_with(renderer):
             run_units(lay_out_unit, units, done, jobs)
-        finally:
-            _RENDERER[0] = None
         title = f"{exam.title} – {summative_name(exam, labels)}"
         front = made.pop(-1)
         documents = {
@@ -201,13 +197,9 @@ class Parts:
     pages: dict[str, int]
 
 
-_RENDERER: list[Renderer | None] = [None]
-"""The renderer a build was given, for the units it lays out in its own process."""
-
-
 def lay_out_unit(unit: VariantUnit | FrontUnit) -> Parts:
     """The PDFs of one unit. Runs in a worker process, or in the build's own."""
-    renderer = _RENDERER[0] or default_renderer()
+    renderer = current_renderer()
     if isinstance(unit, FrontUnit):
         html = teacher_html(unit.exam, unit.grid, unit.labels, unit.seed, unit.named)
         front = renderer.render(html, unit.folder, f"{unit.exam.id} grid")

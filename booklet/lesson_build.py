@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .choices import KINDS
 from .engine.painting import with_furniture, without_answers
+from .engine.workers import run_units
 from .errors import BookletError, ContentError
 from .labels import Labels, labels_for
 from .latin import latin_lesson
@@ -20,7 +21,7 @@ from .model import Lesson
 from .model.lesson import TitleBlock
 from .output import write_set
 from .printouts import furniture_html, html_for, printout_context
-from .render import Layout, Rendered, Renderer, default_renderer
+from .render import Layout, Rendered, Renderer, current_renderer, rendering_with
 from .worksheet import Sheet, derive_sheet
 
 
@@ -45,25 +46,62 @@ def build(
     renderer: Renderer | None = None,
     lang: str | None = None,
     script: str | None = None,
+    jobs: int | None = None,
 ) -> list[Printout]:
     """Build the printouts `only` names (default: all) of one or more lessons into `out_dir`.
 
     Every lesson is loaded before anything is rendered, so one run reports the problems of
-    all files; everything is rendered before anything is written.
+    all files; everything is rendered before anything is written. The handout, the tables and
+    the worksheet with its key of every lesson are laid out in up to `jobs` worker processes
+    (default: every core); the bytes are the same for any number of them.
     """
     paths = [Path(lessons)] if isinstance(lessons, (str, Path)) else [Path(p) for p in lessons]
     kinds = [kind for kind in KINDS if kind in set(only)]
     loaded = _load_all(paths)
-    renderer = renderer or default_renderer()
-    pending: list[tuple[str, str, Rendered]] = []
+    units = []
     for path, lesson in loaded:
         labels, alphabet = page_settings(lesson, lang, script)
         printed = latin_lesson(lesson, lesson.latin) if alphabet == "latn" else lesson
-        for kind, result in render_lesson(printed, path.resolve().parent, kinds, renderer, labels).items():
-            pending.append((kind, f"{lesson.id}-{kind}.pdf", result))
+        for group in _GROUPS:
+            if wanted := tuple(kind for kind in group if kind in kinds):
+                units.append(LessonUnit(printed, path.resolve().parent, wanted, labels))
+    made: dict[str, tuple[bytes, int]] = {}
+
+    def done(unit: LessonUnit, result: dict[str, tuple[bytes, int]]) -> None:
+        made.update({f"{unit.lesson.id}-{kind}.pdf": printed for kind, printed in result.items()})
+
+    with rendering_with(renderer):
+        run_units(lay_out_lesson_unit, units, done, jobs)
     out = Path(out_dir)
-    write_set(out, {name: result.pdf for _, name, result in pending})
-    return [Printout(kind, out / name, result.pages, len(result.pdf)) for kind, name, result in pending]
+    write_set(out, {name: pdf for name, (pdf, _) in made.items()})
+    printouts = []
+    for _, lesson in loaded:
+        for kind in kinds:
+            name = f"{lesson.id}-{kind}.pdf"
+            pdf, pages = made[name]
+            printouts.append(Printout(kind, out / name, pages, len(pdf)))
+    return printouts
+
+
+_GROUPS = (("handout",), ("tables",), ("worksheet", "key"))
+"""A lesson's printouts as work units: the worksheet and its key are one layout."""
+
+
+@dataclass(frozen=True)
+class LessonUnit:
+    """Printouts of one lesson to lay out together: plain data, for any process."""
+
+    lesson: Lesson
+    folder: Path
+    kinds: tuple[str, ...]
+    labels: Labels
+
+
+def lay_out_lesson_unit(unit: LessonUnit) -> dict[str, tuple[bytes, int]]:
+    """The PDF and page count of each printout of `unit`. Runs in a worker process, or in the build's own."""
+    renderer = current_renderer()
+    rendered = render_lesson(unit.lesson, unit.folder, unit.kinds, renderer, unit.labels)
+    return {kind: (result.pdf, result.pages) for kind, result in rendered.items()}
 
 
 def page_settings(block: TitleBlock, lang: str | None, script: str | None) -> tuple[Labels, str]:

@@ -9,7 +9,8 @@ into bytes; writing files is the caller's business.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -124,3 +125,24 @@ class Renderer:
 def default_renderer() -> Renderer:
     """The process's renderer, made on first use so that importing booklet stays cheap."""
     return Renderer()
+
+
+_GIVEN: list[Renderer] = []
+
+
+@contextmanager
+def rendering_with(renderer: Renderer | None) -> Iterator[None]:
+    """Work units laid out in this process while inside use `renderer` (if given): a caller
+    that brought its own renderer gets it used, without passing it through plain-data units."""
+    if renderer is not None:
+        _GIVEN.append(renderer)
+    try:
+        yield
+    finally:
+        if renderer is not None:
+            _GIVEN.pop()
+
+
+def current_renderer() -> Renderer:
+    """The renderer for a work unit laid out in this process (see `rendering_with`)."""
+    return _GIVEN[-1] if _GIVEN else default_renderer()

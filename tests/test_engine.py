@@ -1,0 +1,169 @@
+"""The engine read back from what it writes: any number of workers gives the same bytes, a
+named copy is its variant with a name and nothing else, a dying worker or Ctrl-C changes
+nothing on disk."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2
+import pytest
+from PIL import ImageChops
+
+import booklet.exam_build
+from booklet import BookletError, build, build_exam
+
+from .conftest import EVERY_KIND, FIXTURES, PdfText
+
+SMALL = FIXTURES / "exam" / "exam.yaml"
+PUPILS = ["Әлиев Нұрлан", "Құрманғазы Үміт", "Іңкәр Өтебаева", "Ғалым Қайыржан", "Сәуле Жұмабай"]
+
+
+def _roster(folder: Path) -> Path:
+    path = folder / "class.csv"
+    path.write_text("Аты-жөні\n" + "\n".join(PUPILS) + "\n", encoding="utf-8")
+    return path
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.pdf"))}
+
+
+def test_any_number_of_workers_writes_the_same_bytes(tmp_path):
+    roster = _roster(tmp_path)
+    made = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs-{jobs}"
+        build_exam(SMALL, out / "exam", 2, 7, roster, answer_sheets=True, duplex=True, jobs=jobs)
+        build(EVERY_KIND, out / "lesson", jobs=jobs)
+        made[jobs] = {**_files(out / "exam"), **_files(out / "lesson")}
+    assert len(made[1]) == 7
+    assert made[1] == made[2]
+
+
+def _page_image(pdf: bytes, page: int):
+    document = pypdfium2.PdfDocument(pdf)
+    return document[page].render(scale=60 / 72).to_pil().convert("L")
+
+
+def test_a_named_copy_is_its_variant_with_the_name_and_nothing_else(tmp_path):
+    plain = build_exam(SMALL, tmp_path / "plain", 2, 7, answer_sheets=True)
+    named = build_exam(SMALL, tmp_path / "named", 2, 7, _roster(tmp_path), answer_sheets=True)
+    for kind in ("sheets", "answer-sheets"):
+        variants = (tmp_path / "plain" / f"small-exam-{kind}.pdf").read_bytes()
+        copies = (tmp_path / "named" / f"small-exam-{kind}.pdf").read_bytes()
+        variant_text, copy_text = PdfText(variants), PdfText(copies)
+        per_copy = len(variant_text.pages) // 2
+        assert len(copy_text.pages) == per_copy * len(PUPILS)
+        for number, (copy, name) in enumerate(zip(named.copies, PUPILS, strict=True)):
+            assert copy.variant.index == number % 2  # round-robin
+            for page in range(per_copy):
+                theirs = variant_text.pages[copy.variant.index * per_copy + page]
+                mine = copy_text.pages[number * per_copy + page]
+                if page == 0:
+                    assert name in mine and name not in theirs
+                    mine = mine.replace(name, "", 1)
+                assert mine.split() == theirs.split()
+                # Pixels: the copy differs from its variant only where the name is written.
+                before = _page_image(variants, copy.variant.index * per_copy + page)
+                after = _page_image(copies, number * per_copy + page)
+                changed = ImageChops.difference(before, after).getbbox()
+                if page:
+                    assert changed is None
+                else:
+                    name_box = _words_box(copies, number * per_copy, name)
+                    assert changed is not None and _inside(changed, name_box, scale=60 / 72, slack=3)
+    # The variants' pages are stored once, whatever the number of pupils: a copy costs its name.
+    plain_size = next(p.size for p in plain.printouts if p.kind == "sheets")
+    named_size = next(p.size for p in named.printouts if p.kind == "sheets")
+    assert named_size < plain_size * 1.5
+
+
+def _words_box(pdf: bytes, page: int, text: str) -> tuple[float, float, float, float]:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        words = [w for w in document.pages[page].extract_words() if w["text"] in text.split()]
+    return (
+        min(w["x0"] for w in words),
+        min(w["top"] for w in words),
+        max(w["x1"] for w in words),
+        max(w["bottom"] for w in words),
+    )
+
+
+def _inside(box, outer, scale: float, slack: float) -> bool:
+    x0, y0, x1, y1 = (value * scale for value in outer)
+    return box[0] >= x0 - slack and box[1] >= y0 - slack and box[2] <= x1 + slack and box[3] <= y1 + slack
+
+
+def _die_on_second_variant(unit):
+    if isinstance(unit, booklet.exam_build.VariantUnit) and unit.variant.index == 1:
+        os._exit(9)
+    return _LAY_OUT(unit)
+
+
+_LAY_OUT = booklet.exam_build.lay_out_unit
+
+
+def test_a_worker_that_dies_fails_the_build_and_changes_nothing(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build_exam(SMALL, out, 2, 7, jobs=1)
+    before = _files(out)
+    monkeypatch.setattr(booklet.exam_build, "lay_out_unit", _die_on_second_variant)
+    with pytest.raises(BookletError, match="worker process stopped.*nothing was written"):
+        build_exam(SMALL, out, 2, 8, jobs=2)
+    assert _files(out) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
+def test_ctrl_c_stops_every_worker_and_changes_nothing(tmp_path):
+    out = tmp_path / "out"
+    build_exam(SMALL, out, 1, 7, jobs=1)
+    before = _files(out)
+    command = [
+        sys.executable,
+        "-m",
+        "booklet",
+        "exam",
+        str(SMALL),
+        "-n",
+        "40",
+        "--seed",
+        "8",
+        "-j",
+        "2",
+        "-o",
+        str(out),
+    ]
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert run.stderr is not None
+    first = run.stderr.readline()  # «1/42 Нұсқа А (…)»: workers are running
+    assert first.startswith("1/42"), first
+    os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+    rest = run.stderr.read()
+    assert run.wait(timeout=20) == 130
+    assert "interrupted; no PDF was changed" in rest and "Traceback" not in rest
+    assert _files(out) == before
+    deadline = time.monotonic() + 5
+    while _group(run.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _group(run.pid), "workers outlived the build"
+
+
+def _group(group: int) -> list[int]:
+    """Live processes of the process group `group`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            found.append(int(entry.name))
+    return found
