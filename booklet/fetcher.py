@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .engine.record import note_read
 from .errors import ResourceError
 from .figures import PICTURE_MEDIA_TYPES, data_url_picture, svg_problem
 
@@ -38,6 +39,7 @@ class LessonFetcher(URLFetcher):
                 return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
             path = self.allowed_path(url)
             body, media_type = path.read_bytes(), _media_type(path)
+            note_read(path, body)
             if media_type == "image/svg+xml" and (problem := svg_problem(body)):
                 raise ResourceError(f"figure {self.shown(path)}: {problem}")
         except ResourceError as error:

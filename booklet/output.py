@@ -12,6 +12,12 @@ A generation also holds hard links to the current one's other files, so the PDFs
 lessons keep their bytes. At every instant each name shows the old set or the new one.
 Where the disk takes no links at all (FAT on a memory stick), the set is still staged whole
 before the first file is replaced; a kill during the renames is finished by the next run.
+
+A build's *record* (what it read and wrote, see `engine.record`) is a hidden file of the
+generation, `.record-<key>`, switched in with its PDFs, so the record shown always describes
+the PDFs shown. Without links, records sit in `.booklet/records/` and are moved in after the
+PDFs: a record that is newer than the PDFs beside it cannot happen, an older one names other
+bytes than they have, which the record's reader checks.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ META = ".booklet"
 """The hidden folder of generations beside the PDFs."""
 CURRENT, NEXT, LOCK = "current", "next", "lock"
 GENERATION, LINK, STAGE, COMMIT, RETIRE = "gen-", "link-", "stage", "commit", ".retire"
+RECORD, RECORDS = ".record-", "records"
+"""A record's name in a generation (a PDF's name never starts with a dot), and the folder of
+records on a disk without links."""
 
 _TMPFILE = getattr(os, "O_TMPFILE", 0) if os.path.isdir("/proc/self/fd") else 0
 """A file without a name until it is complete (Linux); it is named through /proc."""
@@ -50,32 +59,75 @@ _HINTS = {
 }
 
 
-def write_set(folder: Path, files: Mapping[str, bytes], retire: Iterable[str] = ()) -> None:
+def write_set(
+    folder: Path,
+    files: Mapping[str, bytes],
+    retire: Iterable[str] = (),
+    records: Mapping[str, bytes | None] | None = None,
+) -> None:
     """Write `files` (file name -> bytes) into `folder` and remove the names in `retire`, as one
     change: afterwards every name shows the new set; after a failure, still the old one; after
     a kill at any moment, the one or the other, never a mix (a disk without links: the next
     run completes a mix).
 
     `retire` names files of the same set that the new set does not have (an exam's answer
-    sheets, built no more), which would not match it. Failures to write are a BookletError.
+    sheets, built no more), which would not match it. `records` (key -> bytes, or None to
+    remove that record) change with the set: see `read_record`. Failures to write are a
+    BookletError.
     """
     retire = tuple(retire)
+    records = {RECORD + key: data for key, data in (records or {}).items()}
     for name in (*files, *retire):
         if "/" in name or os.sep in name or name.startswith(".") or name in retire and name in files:
             raise ValueError(f"not a plain file name of the set: {name!r}")
+    for name in records:
+        if not _is_record(name):
+            raise ValueError(f"not a record key: {name.removeprefix(RECORD)!r}")
     try:
         _check_targets(folder, [*files, *retire])
         _make_folder(folder)
         with _locked(folder / META):
             _tidy(folder)
-            if not files and not retire:
+            if not files and not retire and not records:
                 return
             if _generations(folder):
-                _switch(folder, files, retire)
+                _switch(folder, files, retire, records)
             else:
-                _replace_plain(folder, files, retire)
+                _replace_plain(folder, files, retire, records)
     except OSError as error:
         raise BookletError(_message(folder, error)) from None
+
+
+def read_record(folder: Path, key: str) -> bytes | None:
+    """The record `key` committed with the PDFs `folder` shows, or None if there is none or it
+    cannot be read. Read without the lock: a run switching meanwhile makes the record describe
+    other bytes than the PDFs have, which its reader checks anyway."""
+    if not _is_record(RECORD + key):
+        return None
+    meta = folder / META
+    try:
+        if os.path.lexists(meta / COMMIT):
+            return None  # a plain set a killed run did not finish moving in
+        place = meta / CURRENT if os.path.islink(meta / CURRENT) else meta / RECORDS
+        return (place / f"{RECORD}{key}").read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
+def record_keys(folder: Path) -> list[str]:
+    """The keys of the records `folder` holds (for `read_record`), in order; none if it cannot be read."""
+    meta = folder / META
+    try:
+        place = meta / CURRENT if os.path.islink(meta / CURRENT) else meta / RECORDS
+        names = os.listdir(place)
+    except (OSError, ValueError):
+        return []
+    return sorted(name.removeprefix(RECORD) for name in names if _is_record(name))
+
+
+def _is_record(name: str) -> bool:
+    key = name.removeprefix(RECORD)
+    return name.startswith(RECORD) and 0 < len(key) <= 64 and key.isascii() and key.replace("-", "").isalnum()
 
 
 def _make_folder(folder: Path) -> None:
@@ -166,7 +218,7 @@ def _current(meta: Path) -> str | None:
 def _tidy(folder: Path) -> None:
     """Clear what a killed run left, none of which any name shows: staging generations,
     half-made links, dangling names. A committed plain set is finished instead. Afterwards the
-    current generation holds exactly the files that links show."""
+    current generation holds exactly the files that links show, and records."""
     meta = folder / META
     current = _current(meta)
     if current is not None and not (meta / current).is_dir():
@@ -175,7 +227,7 @@ def _tidy(folder: Path) -> None:
     for entry in sorted(os.listdir(meta)):
         if entry == COMMIT:
             _roll_forward(folder, meta / COMMIT)
-        elif entry not in (LOCK, CURRENT, current):
+        elif entry not in (LOCK, CURRENT, current) and not (entry == RECORDS and current is None):
             _remove(meta / entry)
     for entry in sorted(os.listdir(folder)):
         path = folder / entry
@@ -183,7 +235,7 @@ def _tidy(folder: Path) -> None:
             os.unlink(path)
     if current is not None:
         for entry in sorted(os.listdir(meta / current)):
-            if not _ours(folder / entry):
+            if not _is_record(entry) and not _ours(folder / entry):
                 _remove(meta / current / entry)
 
 
@@ -221,7 +273,9 @@ def _generations(folder: Path) -> bool:
     return True
 
 
-def _switch(folder: Path, files: Mapping[str, bytes], retire: tuple[str, ...]) -> None:
+def _switch(
+    folder: Path, files: Mapping[str, bytes], retire: tuple[str, ...], records: Mapping[str, bytes | None]
+) -> None:
     """Stage the new generation beside the current one, then point `current` at it."""
     meta = folder / META
     old = meta / str(_current(meta))
@@ -231,7 +285,7 @@ def _switch(folder: Path, files: Mapping[str, bytes], retire: tuple[str, ...]) -
     new = meta / f"{GENERATION}{_number(old.name) + 1}"
     made: list[Path] = []
     try:
-        _fill(new, old, files, retire)
+        _fill(new, old, files, retire, records)
         _link_new_names(folder, files, made)
         os.symlink(new.name, meta / NEXT)
         _sync(meta)
@@ -258,14 +312,18 @@ def _adopt(folder: Path, generation: Path, name: str) -> None:
     _sync(folder)
 
 
-def _fill(new: Path, old: Path, files: Mapping[str, bytes], retire: tuple[str, ...]) -> None:
-    """The new generation: the current one's other files, then the new set, all on disk."""
+def _fill(
+    new: Path, old: Path, files: Mapping[str, bytes], retire: tuple[str, ...], records: Mapping[str, bytes | None]
+) -> None:
+    """The new generation: the current one's other files and records, then the new set and
+    its records, all on disk."""
     new.mkdir()
     for name in sorted(os.listdir(old)):
-        if name not in files and name not in retire:
+        if name not in files and name not in retire and name not in records:
             _carry(old / name, new / name)
-    for name, data in files.items():
-        _stage(new, name, data)
+    for name, data in [*files.items(), *records.items()]:
+        if data is not None:
+            _stage(new, name, data)
     _sync(new)
 
 
@@ -386,15 +444,19 @@ def _sync(folder: Path) -> None:
 # ---------- disks without links ----------
 
 
-def _replace_plain(folder: Path, files: Mapping[str, bytes], retire: tuple[str, ...]) -> None:
+def _replace_plain(
+    folder: Path, files: Mapping[str, bytes], retire: tuple[str, ...], records: Mapping[str, bytes | None]
+) -> None:
     """Stage the whole set, mark it complete by one rename, then move it into place. A failure
     while staging changes nothing; a kill while moving is finished by the next run."""
     meta = folder / META
     stage = meta / STAGE
+    retire += tuple(name for name, data in records.items() if data is None)
     try:
         stage.mkdir()
-        for name, data in files.items():
-            _stage(stage, name, data)
+        for name, data in [*files.items(), *records.items()]:
+            if data is not None:
+                _stage(stage, name, data)
         _stage(stage, RETIRE, "".join(f"{name}\n" for name in retire).encode())
         _sync(stage)
         os.rename(stage, meta / COMMIT)  # from here on, the set goes in
@@ -411,15 +473,27 @@ def _replace_plain(folder: Path, files: Mapping[str, bytes], retire: tuple[str, 
 
 
 def _roll_forward(folder: Path, commit: Path) -> None:
-    """Move a complete, committed set into place. Every step can be redone, so a run killed
-    here is finished by the next one; the list of names to retire goes last."""
+    """Move a complete, committed set into place: its PDFs, then its records, so that a record
+    never describes a set that is not whole. Every step can be redone, so a run killed here is
+    finished by the next one; the list of names to retire goes last."""
     listing = commit / RETIRE
     retire = listing.read_text(encoding="utf-8").split() if listing.exists() else []
-    for name in sorted(os.listdir(commit)):
-        if name != RETIRE:
+    staged = sorted(os.listdir(commit))
+    for name in staged:
+        if name != RETIRE and not _is_record(name):
             os.replace(commit / name, folder / name)
     for name in retire:
-        (folder / name).unlink(missing_ok=True)
+        if not _is_record(name):
+            (folder / name).unlink(missing_ok=True)
     _sync(folder)
+    if any(map(_is_record, [*staged, *retire])):
+        records = folder / META / RECORDS
+        records.mkdir(exist_ok=True)
+        for name in staged:
+            if _is_record(name):
+                os.replace(commit / name, records / name)
+        for name in filter(_is_record, retire):
+            (records / name).unlink(missing_ok=True)
+        _sync(records)
     listing.unlink(missing_ok=True)
     commit.rmdir()

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .engine.record import note_read
 from .errors import ContentError, Problem
 from .glyphs import undrawable
 from .source import character_name
@@ -140,6 +141,7 @@ def _text(path: Path) -> str:
         raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
     except OSError as error:  # a folder, a symbolic link loop, a permission
         raise ContentError([Problem(path, 1, 1, "", f"cannot read the class list: {error.strerror}")]) from None
+    note_read(path, data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

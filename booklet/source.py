@@ -31,6 +31,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import BaseResolver
 
+from .engine.record import note_read
 from .errors import ContentError, Problem
 
 MAX_FILE_BYTES = 1_000_000
@@ -127,6 +128,7 @@ def read_text(path: Path) -> str:
         raise ContentError([Problem(path, 1, 1, "", "this is a folder, not a file", "name a .yaml file")]) from None
     except OSError as error:  # a symbolic link loop, a permission, a broken disk
         raise ContentError([Problem(path, 1, 1, "", f"cannot read the file: {error.strerror}")]) from None
+    note_read(path, data)
     if len(data) > MAX_FILE_BYTES:
         message = f"the file is {len(data):,} bytes; booklet reads files up to {MAX_FILE_BYTES:,}"
         raise ContentError([Problem(path, 1, 1, "", message, "split it into several lessons")])

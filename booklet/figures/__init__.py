@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..engine.record import note_read
 from .drawings import MAX_SVG_BYTES, MAX_SVG_DEPTH, MAX_SVG_ELEMENTS, svg_problem
 from .pictures import (
     MAX_PICTURE_BYTES,
@@ -66,6 +67,7 @@ def figure_problem(path: Path) -> str | None:
         data = path.read_bytes()
     except OSError as error:
         return f"cannot read the file: {error.strerror or error}"
+    note_read(path, data)
     if expected == "SVG":
         return svg_problem(data)
     return picture_problem(data, expected)
