@@ -10,12 +10,12 @@ from .choices import ASSIGNMENTS, KINDS, LANGUAGES, SCRIPTS
 from .errors import BookletError, ContentError, Problem, ResourceError
 
 _HOMES = {
-    "build_book": "book",
+    "build_book": "builds",
     "PaginationMismatch": "lesson_build",
-    "Printout": "lesson_build",
-    "build": "lesson_build",
-    "ExamSet": "exam_build",
-    "build_exam": "exam_build",
+    "Printout": "builds",
+    "build": "builds",
+    "ExamSet": "builds",
+    "build_exam": "builds",
     "load_exam": "exam_loader",
     "labels_for": "labels",
     "LatinSettings": "latin",
@@ -57,12 +57,11 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
-    from .book import build_book
-    from .exam_build import ExamSet, build_exam
+    from .builds import ExamSet, Printout, build, build_book, build_exam
     from .exam_loader import load_exam
     from .labels import labels_for
     from .latin import LatinSettings, latin_exam, latin_lesson, latin_textbook, to_latin
-    from .lesson_build import PaginationMismatch, Printout, build
+    from .lesson_build import PaginationMismatch
     from .lint import Change, Finding, fix_file, fix_paths, format_change, format_finding, lint_file, lint_paths
     from .loader import Textbook, load_content, load_course, load_lesson
     from .model import Course, Exam, Lesson

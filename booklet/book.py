@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .builds import Made
 from .hyphenation import keep_whole_in_html
 from .kazakh import fold, sort_key
 from .labels import Labels, labels_for
 from .latin import latin_textbook
-from .lesson_build import Printout, page_settings
+from .lesson_build import page_settings
 from .loader import Textbook, load_course
 from .model import Lesson
-from .output import write_set
 from .printouts import ReadingSection, reading_sections
 from .render import Rendered, Renderer, default_renderer
 from .templating import environment
@@ -112,20 +112,14 @@ def render_book(
     return renderer.render(html, textbook.path.resolve().parent, f"{textbook.course.id}-book.pdf")
 
 
-def build_book(
-    course: str | Path,
-    out_dir: str | Path,
-    with_worksheets: bool = False,
-    renderer: Renderer | None = None,
-    lang: str | None = None,
-    script: str | None = None,
-) -> Printout:
-    """Build the textbook of the course file `course` into `out_dir` as `<id>-book.pdf`; the
-    course's labels and alphabet (or `lang`, `script`) hold for every chapter."""
+def make_book(
+    course: Path, with_worksheets: bool, renderer: Renderer | None, lang: str | None, script: str | None
+) -> Made:
+    """The textbook of the course file `course` as `<id>-book.pdf`, in memory, checked
+    (`builds.build_book` writes it); the course's labels and alphabet (or `lang`, `script`)
+    hold for every chapter."""
     textbook = load_course(course)
     labels, alphabet = page_settings(textbook.course, lang, script)
     printed = latin_textbook(textbook, textbook.course.latin) if alphabet == "latn" else textbook
     rendered = render_book(printed, renderer or default_renderer(), with_worksheets, labels)
-    path = Path(out_dir) / f"{textbook.course.id}-book.pdf"
-    write_set(path.parent, {path.name: rendered.pdf})
-    return Printout("book", path, rendered.pages, len(rendered.pdf))
+    return ("book", f"{textbook.course.id}-book.pdf", rendered.pdf, rendered.pages)

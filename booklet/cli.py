@@ -51,6 +51,15 @@ def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     return kinds
 
 
+def _nothing_changed(printouts: Any, out_dir: Path) -> bool:
+    """Say so when a build found its PDFs up to date (engine/record.py) and did nothing."""
+    if not all(printout.unchanged for printout in printouts):
+        return False
+    names = ", ".join(printout.path.name for printout in printouts)
+    click.echo(f"nothing changed since the last build: {names} in {out_dir}/ are up to date (--force builds anyway)")
+    return True
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="booklet")
 def main() -> None:
@@ -73,6 +82,10 @@ jobs_option = click.option(
     "--jobs",
     type=click.IntRange(1),
     help="Worker processes laying out pages (default: one per core; the PDFs are the same for any number).",
+)
+
+force_option = click.option(
+    "--force", is_flag=True, help="Build even if nothing changed since the last build into the same folder."
 )
 
 output_option = click.option(
@@ -98,6 +111,7 @@ output_option = click.option(
 @lang_option
 @script_option
 @jobs_option
+@force_option
 @_user_errors
 def build_command(
     lessons: tuple[Path, ...],
@@ -106,11 +120,14 @@ def build_command(
     lang: str | None,
     script: str | None,
     jobs: int | None,
+    force: bool,
 ) -> None:
     """Build LESSONS (default: the bundled sample lesson) into PDFs named after each lesson's id."""
     from . import build, sample_lesson
 
-    written = build(lessons or [sample_lesson()], out_dir, only, lang=lang, script=script, jobs=jobs)
+    written = build(lessons or [sample_lesson()], out_dir, only, lang=lang, script=script, jobs=jobs, force=force)
+    if _nothing_changed(written, out_dir):
+        return
     pages = sum(printout.pages for printout in written)
     names = ", ".join(printout.path.name for printout in written)
     click.echo(f"wrote {len(written)} PDFs ({pages} pages) to {out_dir}/: {names}")
@@ -122,14 +139,17 @@ def build_command(
 @click.option("--with-worksheets", is_flag=True, help="Put each lesson's worksheet after its chapter.")
 @lang_option
 @script_option
+@force_option
 @_user_errors
 def book_command(
-    course: Path | None, out_dir: Path, with_worksheets: bool, lang: str | None, script: str | None
+    course: Path | None, out_dir: Path, with_worksheets: bool, lang: str | None, script: str | None, force: bool
 ) -> None:
     """Build the textbook of COURSE (default: the bundled unit): cover, contents, chapters, glossary, answers."""
     from . import build_book, sample_course
 
-    printout = build_book(course or sample_course(), out_dir, with_worksheets, lang=lang, script=script)
+    printout = build_book(course or sample_course(), out_dir, with_worksheets, lang=lang, script=script, force=force)
+    if _nothing_changed([printout], out_dir):
+        return
     click.echo(f"wrote {printout.path} ({printout.pages} pages)")
 
 
@@ -157,6 +177,7 @@ def book_command(
 @lang_option
 @script_option
 @jobs_option
+@force_option
 @_user_errors
 def exam_command(
     exam: Path | None,
@@ -170,6 +191,7 @@ def exam_command(
     lang: str | None,
     script: str | None,
     jobs: int | None,
+    force: bool,
 ) -> None:
     """Build the question papers, keys, answer grid and marking scheme of EXAM (default: the bundled БЖБ)."""
     from . import Progress, build_exam, sample_exam
@@ -187,7 +209,10 @@ def exam_command(
         script=script,
         progress=Progress,
         jobs=jobs,
+        force=force,
     )
+    if _nothing_changed(made.printouts, out_dir):
+        return
     copies = f"{len(made.copies)} pupils" if roster else f"{len(made.variants)} variants"
     files = ", ".join(f"{p.path.name} ({p.pages} pages)" for p in made.printouts)
     click.echo(f"seed {made.seed}: {copies}, wrote {files} to {out_dir}/")

@@ -112,17 +112,6 @@ class Variant:
         return tuple((task.number, task.key) for task in self.tasks)
 
 
-def default_seed(exam_text: str | bytes) -> int:
-    """A seed from the exam file's content (pass its text): the same file always gives the same seed.
-
-    Line endings are ignored, so a checkout on Windows gives the same seed; the seed is
-    at most six digits, short enough to print on the key and type back with `--seed`.
-    """
-    data = exam_text.encode("utf-8") if isinstance(exam_text, str) else exam_text
-    data = data.replace(b"\r\n", b"\n")
-    return int.from_bytes(hashlib.sha256(data).digest()[:8], "big") % 1_000_000
-
-
 def variant_code(exam_id: str, seed: int, index: int) -> str:
     """Four characters naming variant `index` of `exam_id` built with `seed`; distinct within a set."""
     base = int.from_bytes(hashlib.sha256(f"{exam_id}/{seed}".encode()).digest()[:4], "big")

@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .builds import Made, default_seed
 from .choices import ASSIGNMENTS
 from .engine.binding import Blank, Placed, bind
 from .engine.painting import field, with_furniture, without_answers
 from .engine.workers import run_units
 from .errors import BookletError
-from .exam import Grid, Variant, default_seed, derive_variants, grid
+from .exam import Grid, Variant, derive_variants, grid
 from .exam_loader import load_exam
 from .exam_pages import (
     Copy,
@@ -47,9 +48,8 @@ from .exam_pages import (
 )
 from .labels import Labels
 from .latin import latin_exam
-from .lesson_build import PaginationMismatch, Printout, page_settings
+from .lesson_build import PaginationMismatch, page_settings
 from .model import Exam
-from .output import write_set
 from .render import Layout, Renderer, current_renderer, rendering_with
 from .roster import Pupil, read_roster
 
@@ -59,39 +59,35 @@ class Steps(Protocol):
 
 
 @dataclass(frozen=True)
-class ExamSet:
-    """What `build_exam` made: the files, and the seed and variants that reproduce them."""
+class MadeExam:
+    """An exam set made in memory, for `builds.build_exam` to write."""
 
-    printouts: tuple[Printout, ...]
+    exam_id: str
+    files: list[Made]
     seed: int
     variants: tuple[Variant, ...]
     copies: tuple[Copy, ...]
+    steps: Steps | None
+    """Where progress goes: the last step is the writing, which `builds.build_exam` does."""
 
 
-def build_exam(
-    exam_path: str | Path,
-    out_dir: str | Path,
-    variants: int = 4,
-    seed: int | None = None,
-    roster: str | Path | None = None,
-    assign: str = "round-robin",
-    answer_sheets: bool = False,
-    duplex: bool = False,
-    renderer: Renderer | None = None,
-    lang: str | None = None,
-    script: str | None = None,
-    progress: Callable[[int], Steps] | None = None,
-    jobs: int | None = None,
-) -> ExamSet:
-    """Build `variants` variants of the exam at `exam_path` into `out_dir`.
-
-    `seed` defaults to one derived from the exam file, so the same file gives the same set;
-    `roster` (a CSV class list) makes one named sheet per pupil; `duplex` starts every copy on
-    a fresh sheet of paper; `progress(total)` returns what is told of each finished step.
-    Each variant is laid out once, in up to `jobs` worker processes (default: every core; the
-    bytes are the same for any number); `renderer` is used when the work stays in this process.
-    """
-    path = Path(exam_path)
+def make_exam(
+    path: Path,
+    variants: int,
+    seed: int | None,
+    roster: str | Path | None,
+    assign: str,
+    answer_sheets: bool,
+    duplex: bool,
+    renderer: Renderer | None,
+    lang: str | None,
+    script: str | None,
+    progress: Callable[[int], Steps] | None,
+    jobs: int | None,
+) -> MadeExam:
+    """The PDFs of an exam set, in memory, checked (`builds.build_exam` says what the options
+    mean, and writes them). Each variant is laid out once, in up to `jobs` worker processes;
+    `renderer` is used for what is laid out in this process."""
     exam = load_exam(path)
     pupils = read_roster(roster) if roster is not None else None
     if assign not in ASSIGNMENTS:
@@ -141,22 +137,12 @@ def build_exam(
             ),
             "keys": (_keys(derived, made, front, duplex), f"{exam.title} – {labels.answer_key}"),
         }
-        files = {
-            f"{exam.id}-{kind}.pdf": (bind(pages, parts, doc_title), len(pages))
+        files = [
+            (kind, f"{exam.id}-{kind}.pdf", bind(pages, parts, doc_title), len(pages))
             for kind, (pages, doc_title) in documents.items()
             if pages
-        }
-    out = Path(out_dir)
-    # An answer-sheets file from an earlier build would not match the new sheets: it goes too.
-    unmade = [f"{exam.id}-{kind}.pdf" for kind, (pages, _) in documents.items() if not pages]
-    write_set(out, {name: data for name, (data, _) in files.items()}, retire=unmade)
-    written = [
-        Printout(name.removeprefix(f"{exam.id}-").removesuffix(".pdf"), out / name, count, len(data))
-        for name, (data, count) in files.items()
-    ]
-    if steps:
-        steps.step(", ".join(p.path.name for p in written))
-    return ExamSet(tuple(written), seed, derived, copies)
+        ]
+    return MadeExam(exam.id, files, seed, derived, copies, steps)
 
 
 # --- work units: plain data, laid out in any process (engine/workers.py) ---------------------

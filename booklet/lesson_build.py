@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .choices import KINDS
+from .builds import Made
 from .engine.painting import with_furniture, without_answers
 from .engine.workers import run_units
 from .errors import BookletError, ContentError
@@ -19,7 +19,6 @@ from .latin import latin_lesson
 from .loader import load_lesson
 from .model import Lesson
 from .model.lesson import TitleBlock
-from .output import write_set
 from .printouts import furniture_html, html_for, printout_context
 from .render import Layout, Rendered, Renderer, current_renderer, rendering_with
 from .worksheet import Sheet, derive_sheet
@@ -29,34 +28,18 @@ class PaginationMismatch(AssertionError):
     """The key does not paginate like its worksheet: a bug in booklet, never the user's fault."""
 
 
-@dataclass(frozen=True)
-class Printout:
-    """One PDF a build wrote."""
-
-    kind: str
-    path: Path
-    pages: int
-    size: int
-
-
-def build(
-    lessons: str | Path | Iterable[str | Path],
-    out_dir: str | Path,
-    only: Iterable[str] = KINDS,
-    renderer: Renderer | None = None,
-    lang: str | None = None,
-    script: str | None = None,
-    jobs: int | None = None,
-) -> list[Printout]:
-    """Build the printouts `only` names (default: all) of one or more lessons into `out_dir`.
-
-    Every lesson is loaded before anything is rendered, so one run reports the problems of
-    all files; everything is rendered before anything is written. The handout, the tables and
-    the worksheet with its key of every lesson are laid out in up to `jobs` worker processes
-    (default: every core); the bytes are the same for any number of them.
-    """
-    paths = [Path(lessons)] if isinstance(lessons, (str, Path)) else [Path(p) for p in lessons]
-    kinds = [kind for kind in KINDS if kind in set(only)]
+def make_lessons(
+    paths: list[Path],
+    kinds: list[str],
+    renderer: Renderer | None,
+    lang: str | None,
+    script: str | None,
+    jobs: int | None,
+) -> list[Made]:
+    """The printouts `kinds` of the lessons at `paths`, in memory, checked (`builds.build`
+    writes them). Every lesson is loaded first, so one run reports the problems of all files.
+    The handout, the tables and the worksheet with its key of every lesson are work units,
+    laid out in up to `jobs` processes."""
     loaded = _load_all(paths)
     units = []
     for path, lesson in loaded:
@@ -72,15 +55,8 @@ def build(
 
     with rendering_with(renderer):
         run_units(lay_out_lesson_unit, units, done, jobs)
-    out = Path(out_dir)
-    write_set(out, {name: pdf for name, (pdf, _) in made.items()})
-    printouts = []
-    for _, lesson in loaded:
-        for kind in kinds:
-            name = f"{lesson.id}-{kind}.pdf"
-            pdf, pages = made[name]
-            printouts.append(Printout(kind, out / name, pages, len(pdf)))
-    return printouts
+    names = [(kind, f"{lesson.id}-{kind}.pdf") for _, lesson in loaded for kind in kinds]
+    return [(kind, name, *made[name]) for kind, name in names]
 
 
 _GROUPS = (("handout",), ("tables",), ("worksheet", "key"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -167,3 +168,64 @@ def _group(group: int) -> list[int]:
         if fields[0] != "Z" and int(fields[2]) == group:
             found.append(int(entry.name))
     return found
+
+
+# --- no work twice (engine/record.py, builds.py) ---------------------------------------------
+
+
+def _state(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every file and link under `folder`, with inode, modification time and contents."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        body = os.readlink(path).encode() if path.is_symlink() else path.read_bytes() if path.is_file() else b""
+        found[str(path.relative_to(folder))] = (info.st_ino, info.st_mtime_ns, body)
+    return found
+
+
+def test_an_unchanged_build_writes_nothing_and_a_changed_one_rewrites(tmp_path):
+    lesson = tmp_path / "lesson"
+    shutil.copytree(EVERY_KIND.parent, lesson)
+    out = tmp_path / "out"
+    first = build(lesson / "lesson.yaml", out, ["handout"])
+    assert not first[0].unchanged
+    before = _state(out)
+    again = build(lesson / "lesson.yaml", out, ["handout"])
+    assert again[0].unchanged and again[0].path == first[0].path and again[0].pages == first[0].pages
+    assert _state(out) == before  # not a byte, not a link, not a record touched
+
+    forced = build(lesson / "lesson.yaml", out, ["handout"], force=True)
+    assert not forced[0].unchanged
+
+    source = lesson / "lesson.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("Түрксіб", "Түркісіб", 1), encoding="utf-8")
+    changed = build(lesson / "lesson.yaml", out, ["handout"])
+    assert not changed[0].unchanged
+    assert "Түркісіб" in PdfText(changed[0].path.read_bytes()).pages[0]
+    assert build(lesson / "lesson.yaml", out, ["handout"], lang="ru")[0].unchanged is False  # another option
+
+
+def test_a_damaged_record_means_a_rebuild(tmp_path):
+    out = tmp_path / "out"
+    build(EVERY_KIND, out, ["tables"])
+    [record] = (out / ".booklet" / "current").glob(".record-*")
+    record.unlink()
+    record.write_bytes(b'{"format": 1, "printouts": [')
+    assert not build(EVERY_KIND, out, ["tables"])[0].unchanged
+    assert build(EVERY_KIND, out, ["tables"])[0].unchanged
+
+
+def test_a_build_with_nothing_to_do_loads_neither_pydantic_nor_weasyprint(tmp_path):
+    out = tmp_path / "out"
+    command = ["build", str(EVERY_KIND), "--only", "tables", "-o", str(out)]
+    probe = (
+        "import sys, runpy; sys.argv = ['booklet', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('booklet', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('weasyprint', 'pydantic', 'pikepdf') if m in sys.modules))\n"
+    )
+    first = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True)
+    assert "wrote 1 PDFs" in first.stdout
+    second = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True)
+    assert "nothing changed since the last build: every-kind-tables.pdf" in second.stdout
+    assert second.stdout.rstrip().endswith("[]")

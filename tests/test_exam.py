@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from booklet import ContentError, load_lesson, sample_course
-from booklet.exam import Variant, default_seed, derive_variants, grid, rubric, variant_code
+from booklet.builds import default_seed
+from booklet.exam import Variant, derive_variants, grid, rubric, variant_code
 from booklet.exam_loader import load_exam
 from booklet.labels import labels_for
 from booklet.model import (

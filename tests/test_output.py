@@ -31,7 +31,10 @@ DISK_FULL = "No space left on device (free some space and build again); no PDF t
 
 
 def run(*args: object):
-    return CliRunner().invoke(main, [str(arg) for arg in args])
+    """The command line; builds are forced, because these tests change what a build renders
+    (`editions`) without changing its inputs, which would otherwise be a build with nothing to do."""
+    forced = ["--force"] if args and args[0] in ("build", "book", "exam") else []
+    return CliRunner().invoke(main, [str(arg) for arg in args] + forced)
 
 
 def shown(folder: Path) -> dict[str, bytes]:
@@ -62,8 +65,9 @@ def debris(folder: Path) -> list[str]:
         left += [f"{META}/{name}" for name in os.listdir(meta) if name not in ("lock", "current", current)]
     if current is not None:
         linked = sorted(p.name for p in folder.iterdir() if p.is_symlink())
-        if sorted(os.listdir(meta / current)) != linked:
-            left.append(f"{META}/{current} holds {sorted(os.listdir(meta / current))}, the links show {linked}")
+        held = sorted(name for name in os.listdir(meta / current) if not name.startswith(".record-"))
+        if held != linked:
+            left.append(f"{META}/{current} holds {held}, the links show {linked}")
     return left
 
 
