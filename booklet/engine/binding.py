@@ -6,8 +6,9 @@ copy is its variant's pages, with the page of the pupil's name drawn over the fi
 pages of a variant are shared by every copy of it: their content is stored once, whatever the
 number of pupils, and a copy costs a page dictionary and its name.
 
-pikepdf (qpdf) does the joining; the result is saved with a deterministic file identifier, so
-the same parts give the same bytes.
+pikepdf (qpdf) does the joining; every face's glyphs from all the parts are merged into one
+embedded font program (fonts.py), and the result is saved with a deterministic file
+identifier, so the same parts give the same bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+
+from .fonts import embed_fonts_once
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str)
         if first is not None:
             _describe(out, first, title)
             _bookmarks(out, [(part(name), placed) for name, placed in runs])
+        embed_fonts_once(out)  # each part has its own subsets of the same faces: one of each
         buffer = io.BytesIO()
         out.save(
             buffer,
