@@ -246,25 +246,47 @@ def register() -> None:
         pyphen.hdcache[LATIN_DICTIONARY] = _LatinPatterns(LATIN_DICTIONARY)
 
 
-_TEXT_NODE = re.compile(r"(<svg\b.*?</svg>|<[^>]*>)|([^<]+)", re.S)
+_TEXT_NODE = re.compile(
+    r"(?P<skip><svg\b.*?</svg>)"
+    r'|(?P<element><(?P<name>[a-z][a-z0-9]*)(?P<attributes>(?:\s+[\w-]+="[^"<>]*")*)>(?P<only>[^<]+)</(?P=name)>)'
+    r"|(?P<tag><[^>]*>)"
+    r"|(?P<text>[^<]+)",
+    re.S,
+)
+"""Inline SVG (left alone), an element holding nothing but text, any other tag, and text."""
+_CLASS = re.compile(r'(\sclass=")([^"]*)"')
 
 
 def keep_whole_in_html(html: str) -> str:
-    """`html` with every `keep_whole` span of its body's text wrapped in `<span class="whole">`.
+    """`html` with every `keep_whole` span of its body's text marked `class="whole"`.
 
     Done once on the finished page rather than in each template: text nodes are all the
     content a reader sees, while tags, attribute values, the head and inline SVG are left
-    exactly as they are (a span there would break them)."""
+    exactly as they are (a span there would break them). Each such run of text gets a
+    `<span class="whole">` of its own, except a run that is all an element holds (a heading
+    «3-тапсырма», an answer «XIV»): that element takes the class itself, which looks the same
+    and is one element fewer for WeasyPrint to style and lay out."""
     head, marker, body = html.partition("<body")
     if not marker:
         return html
-    return head + marker + _TEXT_NODE.sub(_wrap_text_node, body)
+    return head + marker + _TEXT_NODE.sub(_marked, body)
 
 
-def _wrap_text_node(match: re.Match[str]) -> str:
-    if match.group(1) is not None:
-        return match.group(1)
-    text, pieces, last = match.group(2), [], 0
+def _marked(match: re.Match[str]) -> str:
+    if match.group("text") is not None:
+        return _wrapped(match.group("text"))
+    if match.group("element") is None:
+        return match.group(0)
+    name, attributes, text = match.group("name", "attributes", "only")
+    if keep_whole(text) == [(0, len(text))]:
+        marked = _CLASS.sub(r'\1\2 whole"', attributes, count=1)
+        attributes = marked if marked != attributes else f'{attributes} class="whole"'
+        return f"<{name}{attributes}>{text}</{name}>"
+    return f"<{name}{attributes}>{_wrapped(text)}</{name}>"
+
+
+def _wrapped(text: str) -> str:
+    pieces, last = [], 0
     for start, end in keep_whole(text):
         pieces += [text[last:start], '<span class="whole">', text[start:end], "</span>"]
         last = end
