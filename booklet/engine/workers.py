@@ -17,12 +17,14 @@ function over the same units on many machines.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import TypeVar
 
 from ..errors import BookletError
@@ -52,10 +54,11 @@ def run_units(
         raise BookletError(f"--jobs must be 1 or more, not {jobs}")
     workers = min(jobs or cores(), len(units))
     if workers <= 1:
-        for unit in units:
-            done(unit, work(unit))
+        with collecting_seldom():
+            for unit in units:
+                done(unit, work(unit))
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start_worker)
     try:
         futures: list[Future[Result]] = [pool.submit(work, unit) for unit in units]
         for unit, future in zip(units, futures, strict=True):
@@ -77,9 +80,35 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches every process of the terminal's group; the parent alone answers it."""
+def _start_worker() -> None:
+    """Ctrl-C reaches every process of the terminal's group; the parent alone answers it. A
+    worker lives for the build, so it collects garbage seldom (see `collecting_seldom`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    collecting_seldom().__enter__()
+
+
+SELDOM = (50_000, 50, 100)
+"""Garbage collector thresholds while laying out: Python's defaults (700, 10, 10) run a
+collection every 700 new objects, and a full one ever more often as the heap grows, while a
+layout makes hundreds of thousands of boxes and styles that live as long as their page. Layout
+is about 9% faster this way (6 variants of the bundled exam, one process); memory stays flat,
+since a layout's cycles still go in the next collection."""
+
+
+@contextmanager
+def collecting_seldom() -> Iterator[None]:
+    """Collect garbage seldom, and never look again at the objects that exist now (booklet,
+    WeasyPrint and the fonts, loaded once for the build): a collection then costs in proportion
+    to the layout in hand. In a forked worker this also keeps the parent's pages shared, as a
+    collection no longer writes to every object it inspects. Restored on the way out."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*SELDOM)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
