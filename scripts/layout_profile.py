@@ -57,8 +57,9 @@ if str(ROOT) not in sys.path:  # measure the checkout, installed or not
 
 from booklet import Renderer, load_course, load_exam, sample_course, sample_exam  # noqa: E402
 from booklet.book import book_html  # noqa: E402
+from booklet.builds import default_seed  # noqa: E402
 from booklet.choices import KINDS  # noqa: E402
-from booklet.exam import default_seed, derive_variants, grid  # noqa: E402
+from booklet.exam import derive_variants, grid  # noqa: E402
 from booklet.exam_pages import (  # noqa: E402
     Copy,
     answer_sheet_html,
