@@ -168,24 +168,23 @@ def booklet_build(task: Task, out: Path, roster: Path | None, jobs: int | None) 
     from booklet import build, build_book, build_exam, sample_course, sample_exam, sample_lesson
 
     if task.kind == "lesson":
-        written = build(sample_lesson(), out, jobs=jobs, **forced(build))
+        written = build(sample_lesson(), out, **taken(build, jobs=jobs))
     elif task.kind == "book":
-        written = [build_book(sample_course(), out, with_worksheets=True, **forced(build_book))]
+        written = [build_book(sample_course(), out, with_worksheets=True, **taken(build_book))]
     else:
-        options = {
-            "seed": SEED,
-            "roster": roster,
-            "answer_sheets": task.answer_sheets,
-            "jobs": jobs,
-            **forced(build_exam),
-        }
-        written = list(build_exam(sample_exam(), out, task.variants, **options).printouts)
+        options = {"seed": SEED, "roster": roster, "answer_sheets": task.answer_sheets}
+        written = list(
+            build_exam(sample_exam(), out, task.variants, **options, **taken(build_exam, jobs=jobs)).printouts
+        )
     return sum(p.pages for p in written), sum(p.size for p in written)
 
 
-def forced(function: Callable) -> dict:
-    """`force=True` where the build takes it: a fresh folder builds anyway, this makes sure."""
-    return {"force": True} if "force" in inspect.signature(function).parameters else {}
+def taken(function: Callable, **options: object) -> dict:
+    """`options` and `force=True`, as far as the build takes them: a fresh folder builds anyway,
+    `force` makes sure; booklet before the engine work (issue 11) had neither, and copied into
+    an older checkout this script measures it too, for the README's before and after."""
+    wanted = {"force": True} | options
+    return {name: value for name, value in wanted.items() if name in inspect.signature(function).parameters}
 
 
 def baseline_build(task: Task, out: Path, roster: Path | None, jobs: int | None) -> tuple[int, int]:
@@ -495,9 +494,8 @@ def main() -> None:
     chosen = args.only.split(",") if args.only else every
     if unknown := set(chosen) - set(every):
         parser.error(f"unknown jobs: {', '.join(sorted(unknown))}; choose from {', '.join(every)}")
-    from booklet.engine.workers import cores
-
-    print(f"booklet against bare WeasyPrint: {cores()} cores, booklet's jobs: {args.jobs or 'all cores'}, seed {SEED}")
+    cores = len(os.sched_getaffinity(0))
+    print(f"booklet against bare WeasyPrint: {cores} cores, booklet's jobs: {args.jobs or 'all cores'}, seed {SEED}")
     print("medians of interleaved rounds (×n: rounds); ratio: booklet/baseline")
     print(header())
     results = {}
