@@ -4,6 +4,7 @@ nothing on disk."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ from PIL import ImageChops
 
 import booklet.exam_build
 from booklet import BookletError, build, build_exam
+from booklet.engine.workers import SELDOM, run_units
 
 from .conftest import EVERY_KIND, FIXTURES, PdfText
 
@@ -138,6 +140,22 @@ def test_a_worker_that_dies_fails_the_build_and_changes_nothing(tmp_path, monkey
     with pytest.raises(BookletError, match="worker process stopped.*nothing was written"):
         build_exam(SMALL, out, 2, 8, jobs=2)
     assert _files(out) == before
+
+
+def _garbage_settings(unit: int) -> tuple[bool, tuple[int, ...]]:
+    return gc.get_freeze_count() > 0, gc.get_threshold()
+
+
+def test_workers_and_a_one_process_build_collect_garbage_seldom():
+    """What is loaded is frozen and collections are seldom while units run, in workers and in
+    this process, and this process's settings are given back afterwards. (The first version
+    entered a context manager in the worker and dropped it, which restored the defaults at once.)"""
+    before = gc.get_threshold(), gc.get_freeze_count()
+    seen: list[tuple[bool, tuple[int, ...]]] = []
+    run_units(_garbage_settings, [1, 2, 3], lambda unit, result: seen.append(result), jobs=2)
+    run_units(_garbage_settings, [1], lambda unit, result: seen.append(result), jobs=1)
+    assert seen == [(True, SELDOM)] * 4
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")

@@ -84,7 +84,8 @@ def _start_worker() -> None:
     """Ctrl-C reaches every process of the terminal's group; the parent alone answers it. A
     worker lives for the build, so it collects garbage seldom (see `collecting_seldom`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    collecting_seldom().__enter__()
+    gc.freeze()  # not `collecting_seldom`: its generator, once unreferenced, would restore the defaults
+    gc.set_threshold(*SELDOM)
 
 
 SELDOM = (50_000, 50, 100)
