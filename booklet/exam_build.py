@@ -28,7 +28,7 @@ from typing import Protocol
 from .builds import Made, default_seed
 from .choices import ASSIGNMENTS
 from .engine.binding import Blank, Placed, bind
-from .engine.painting import field, with_furniture, without_answers
+from .engine.painting import answers_and_furniture, field, without_answers, without_furniture
 from .engine.workers import run_units
 from .errors import BookletError
 from .exam import Grid, Variant, derive_variants, grid
@@ -202,15 +202,14 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
     unnamed = Copy(variant)
     html = sheet_html(exam, unnamed, labels, qr, show_answers=True)
     key = renderer.lay_out(html, folder, _what(exam, variant, "key"))
-    sheet = _unanswered(renderer, key, sheet_context(exam, unnamed, labels, qr, False), folder)
-    check_exam_pagination(variant, sheet, key)
-    laid = {"key": key, "sheet": sheet}
+    laid = _painted_once(renderer, key, sheet_context(exam, unnamed, labels, qr, False), folder, "")
+    check_exam_pagination(variant, laid["shared"], key)
     fields = [field(key.document.pages[0], "field", "name")]
     if unit.answer_sheets:
         html = answer_sheet_html(exam, unnamed, labels, qr, show_answers=True)
         answer_key = _one_page(renderer.lay_out(html, folder, _what(exam, variant, "answer key")), exam, variant)
         context = answer_sheet_context(exam, unnamed, labels, qr, False)
-        laid |= {"answer-key": answer_key, "answer-sheet": _unanswered(renderer, answer_key, context, folder)}
+        laid |= _painted_once(renderer, answer_key, context, folder, "answer-")
         fields.append(field(answer_key.document.pages[0], "field", "name"))
     laid["rubric"] = renderer.lay_out(rubric_html(exam, variant, labels), folder, _what(exam, variant, "rubric"))
     if unit.names:
@@ -224,14 +223,23 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
     return Parts(files, {kind: layout.pages for kind, layout in laid.items()})
 
 
-def _unanswered(renderer: Renderer, key: Layout, context: dict, folder: Path) -> Layout:
-    """The pages of `key` without the answers, under the header and footer of `context`."""
+def _painted_once(renderer: Renderer, key: Layout, context: dict, folder: Path, prefix: str) -> dict[str, Layout]:
+    """A key's pages as three parts that bind into the key and its sheet with nothing painted
+    twice (engine/painting.py): `shared`, the pages without the answers and without running
+    header and footer; `key`, the answers and the key's header and footer, to draw over them;
+    `sheet`, the sheet's own header and footer («Бет 2 / 3» of the sheet), laid out on empty
+    pages, to draw over them instead."""
     furniture = renderer.lay_out(furniture_html(context, key.pages), folder, "furniture")
-    pages = [
-        with_furniture(without_answers(page), frame)
-        for page, frame in zip(key.document.pages, furniture.document.pages, strict=True)
-    ]
-    return key.repainted(pages, context["doc_title"])
+    pages = key.document.pages
+    return {
+        f"{prefix}shared": key.repainted(
+            [without_furniture(without_answers(page)) for page in pages], context["doc_title"]
+        ),
+        f"{prefix}key": key.repainted(
+            [answers_and_furniture(page) for page in pages], key.document.metadata.title or ""
+        ),
+        f"{prefix}sheet": furniture,
+    }
 
 
 def _names(copies: tuple[Copy, ...], variant: Variant) -> tuple[str, ...]:
@@ -255,13 +263,12 @@ def _copy(copy: Copy, made: dict[int, Parts], kind: str, which: int, copies: tup
     """The pages of one copy: its variant's `kind`, page 1 stamped with the pupil's name (the
     names of a variant are laid out in class-list order, one page per name and field)."""
     index = copy.variant.index
-    stamp = None
+    stamp: tuple[tuple[str, int], ...] = ()
     if copy.pupil is not None:
         same = [c for c in copies if c.pupil is not None and c.variant.index == index]
         fields = 2 if "answer-sheet" in made[index].pages else 1
-        stamp = (f"names-{index}", same.index(copy) * fields + which)
-    count = made[index].pages[kind]
-    return [Placed(f"{kind}-{index}", page, stamp if page == 0 else None) for page in range(count)]
+        stamp = ((f"names-{index}", same.index(copy) * fields + which),)
+    return [_page(kind, index, page, stamp if page == 0 else ()) for page in range(made[index].pages[kind])]
 
 
 def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: Parts, duplex: bool) -> list[Placed | Blank]:
@@ -271,13 +278,24 @@ def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: Parts, d
         parts = made[variant.index]
         groups.append(
             [
-                Placed(f"{kind}-{variant.index}", page)
+                _page(kind, variant.index, page)
                 for kind in ("key", "answer-key", "rubric")
                 if kind in parts.pages
                 for page in range(parts.pages[kind])
             ]
         )
     return _padded(groups, duplex)
+
+
+_SHARED = {"key": "shared", "sheet": "shared", "answer-key": "answer-shared", "answer-sheet": "answer-shared"}
+"""The part whose pages a document draws itself over (see `_painted_once`)."""
+
+
+def _page(kind: str, index: int, page: int, stamp: tuple[tuple[str, int], ...] = ()) -> Placed:
+    """Page `page` of variant `index`'s document `kind`, with `stamp` drawn over it."""
+    if kind in _SHARED:
+        return Placed(f"{_SHARED[kind]}-{index}", page, ((f"{kind}-{index}", page), *stamp))
+    return Placed(f"{kind}-{index}", page, stamp)
 
 
 def _padded(groups: list[list[Placed]], duplex: bool) -> list[Placed | Blank]:

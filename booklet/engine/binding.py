@@ -2,7 +2,9 @@
 
 Work units write their documents as small PDFs (a variant's sheet, its key, a page of pupils'
 names). A class set's sheets file is those parts' pages in class-list order: each pupil's
-copy is its variant's pages, with the page of the pupil's name drawn over the first one. The
+copy is its variant's pages, with the page of the pupil's name drawn over the first one; a
+variant's key and sheet are the same shared pages with the key's answers, or the sheet's
+running header, drawn over each. The
 pages of a variant are shared by every copy of it: their content is stored once, whatever the
 number of pupils, and a copy costs a page dictionary and its name.
 
@@ -14,7 +16,7 @@ identifier, so the same parts give the same bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +28,13 @@ from .fonts import embed_fonts_once
 
 @dataclass(frozen=True)
 class Placed:
-    """A page of the bound file: page `page` (0-based) of the part named `part`, with page
-    `stamp[1]` of part `stamp[0]` drawn over it."""
+    """A page of the bound file: page `page` (0-based) of the part named `part`, with pages of
+    other parts drawn over it in order, each given as (part, page): a key's answers and
+    running header over the page it shares with its sheet, a pupil's name over a copy."""
 
     part: str
     page: int
-    stamp: tuple[str, int] | None = None
+    over: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str)
             return opened[name]
 
         out = pikepdf.new()
+        drawn = _Overlays(out, part)
         first: pikepdf.Pdf | None = None
         runs: list[tuple[str, dict[int, int]]] = []
         """Each stretch of consecutive pages from one part: the part, and its page -> bound page."""
@@ -67,8 +71,8 @@ def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str)
             if not runs or runs[-1][0] != place.part or place.page in runs[-1][1]:
                 runs.append((place.part, {}))
             runs[-1][1][place.page] = len(out.pages) - 1
-            if place.stamp is not None:
-                _stamp(out, out.pages[-1], part(place.stamp[0]).pages[place.stamp[1]])
+            if place.over:
+                drawn.over(out.pages[-1], place)
         if first is not None:
             _describe(out, first, title)
             _bookmarks(out, [(part(name), placed) for name, placed in runs])
@@ -107,24 +111,40 @@ def _copied(out: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
 _NOT_COPIED = {"/Parent", "/Annots", "/B", "/StructParents"}
 
 
-def _stamp(out: pikepdf.Pdf, page: pikepdf.Page, stamp: pikepdf.Page) -> None:
-    """Draw `stamp` over `page`. The page gets resources and contents of its own first: they are
-    shared with every other copy of the same variant page, which must not gain this name.
+class _Overlays:
+    """Pages drawn over pages, each as a form XObject copied into the bound file once, however
+    many pages it is drawn on. A page gets resources and contents of its own: its source page's
+    are shared by every other page made from it, which must not gain the overlay. Pages placed
+    alike (a variant's page 2 with its sheet's header, in every pupil's copy) share those too.
     (pikepdf's `add_overlay` names the form at random, which would make the bytes differ.)"""
-    resources = page.obj.Resources
-    own = dict(resources.items())
-    xobjects = {key: value for key, value in resources.get("/XObject", {}).items()}
-    xobjects[str(_STAMP)] = out.copy_foreign(stamp.as_form_xobject())
-    own["/XObject"] = pikepdf.Dictionary(xobjects)
-    page.obj.Resources = pikepdf.Dictionary(own)
-    contents = page.obj.Contents
-    streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-    before = out.make_stream(b"q\n")
-    after = out.make_stream(b"\nQ\nq " + bytes(_STAMP) + b" Do Q\n")
-    page.obj.Contents = pikepdf.Array([before, *streams, after])
 
+    def __init__(self, out: pikepdf.Pdf, part: Callable[[str], pikepdf.Pdf]) -> None:
+        self.out, self.part = out, part
+        self.forms: dict[tuple[str, int], pikepdf.Object] = {}
+        self.made: dict[Placed, tuple[pikepdf.Object, list[pikepdf.Object]]] = {}
 
-_STAMP = pikepdf.Name("/BookletStamp")
+    def over(self, page: pikepdf.Page, place: Placed) -> None:
+        if place not in self.made:
+            resources = page.obj.Resources
+            own = dict(resources.items())
+            xobjects = {key: value for key, value in resources.get("/XObject", {}).items()}
+            names = [pikepdf.Name(f"/BookletOver{number}") for number in range(len(place.over))]
+            for name, (part, index) in zip(names, place.over, strict=True):
+                xobjects[str(name)] = self._form(part, index)
+            own["/XObject"] = pikepdf.Dictionary(xobjects)
+            contents = page.obj.Contents
+            streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+            before = self.out.make_stream(b"q\n")
+            after = self.out.make_stream(b"\nQ\n" + b"".join(b"q " + bytes(name) + b" Do Q\n" for name in names))
+            self.made[place] = (self.out.make_indirect(pikepdf.Dictionary(own)), [before, *streams, after])
+        resources, streams = self.made[place]
+        page.obj.Resources = resources
+        page.obj.Contents = pikepdf.Array(streams)
+
+    def _form(self, part: str, index: int) -> pikepdf.Object:
+        if (part, index) not in self.forms:
+            self.forms[part, index] = self.out.copy_foreign(self.part(part).pages[index].as_form_xobject())
+        return self.forms[part, index]
 
 
 def _describe(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str) -> None:
