@@ -48,6 +48,8 @@ class ExamSet:
     seed: int
     variants: tuple[Variant, ...]
     copies: tuple[Copy, ...]
+    warnings: tuple[str, ...] = ()
+    """What the teacher should look at although the set was made (a pupil listed twice)."""
 
     @property
     def unchanged(self) -> bool:
@@ -150,6 +152,7 @@ def build_exam(
         chosen = seed if seed is not None else default_seed(path.read_bytes())
         return ExamSet(tuple(_unchanged(out_dir, done)), chosen, (), ())
     from .exam_build import make_exam
+    from .roster import repeated
 
     with reading() as reads:
         made = make_exam(
@@ -160,7 +163,9 @@ def build_exam(
     written = _written(out_dir, record.write(out_dir, reads, made.files, retire=unmade))
     if made.steps is not None:
         made.steps.step(", ".join(printout.path.name for printout in written))
-    return ExamSet(tuple(written), made.seed, made.variants, made.copies)
+    pupils = tuple(copy.pupil for copy in made.copies if copy.pupil is not None)
+    warnings = tuple(repeated(roster, pupils)) if roster is not None else ()
+    return ExamSet(tuple(written), made.seed, made.variants, made.copies, warnings)
 
 
 def default_seed(exam_text: str | bytes) -> int:

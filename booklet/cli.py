@@ -213,6 +213,8 @@ def exam_command(
     )
     if _nothing_changed(made.printouts, out_dir):
         return
+    for warning in made.warnings:
+        click.echo(f"booklet: warning: {warning}", err=True)
     copies = f"{len(made.copies)} pupils" if roster else f"{len(made.variants)} variants"
     files = ", ".join(f"{p.path.name} ({p.pages} pages)" for p in made.printouts)
     click.echo(f"seed {made.seed}: {copies}, wrote {files} to {out_dir}/")

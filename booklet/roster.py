@@ -1,8 +1,13 @@
-"""A class roster: the pupils' names from a spreadsheet's CSV export, for one exam sheet each.
+"""A class roster: the pupils' names from a school's class list, for one exam sheet each.
 
-Spreadsheets export CSV in several ways: UTF-8 with or without a byte-order mark, commas or
-(in Kazakh and Russian locales, where the comma is the decimal sign) semicolons. All of them
-are read; anything else is a `ContentError` that names the row, like a lesson's problems.
+Class lists come as schools keep them: a spreadsheet (XLSX, read with openpyxl) or its CSV
+export (UTF-8 with or without a byte-order mark; commas, or in Kazakh and Russian locales,
+where the comma is the decimal sign, semicolons; or tab-separated text copied out of a
+table). A title row above the headings («9 Ә сыныбы, 2026–2027 оқу жылы») is skipped; the
+name is one column (Аты-жөні) or the surname and given name in two (Тегі, Аты), joined; a
+class column (Сынып) is kept with each pupil. Anything else is a `ContentError` that names
+the row, like a lesson's problems; a pupil listed twice is a warning (`repeated`), since
+two pupils may share a name.
 """
 
 from __future__ import annotations
@@ -29,7 +34,15 @@ NAME_HEADINGS = (
     "name",
     "student",
 )
-"""Column headings taken to mean the pupil's name (compared without case or surrounding space)."""
+"""Column headings taken to mean the pupil's whole name (compared without case or surrounding space)."""
+
+SURNAME_HEADINGS = ("тегі", "фамилия", "surname", "last name", "family name")
+GIVEN_HEADINGS = ("аты", "есімі", "first name", "given name")
+PATRONYMIC_HEADINGS = ("әкесінің аты", "отчество", "patronymic")
+"""A name in separate columns: «Тегі» and «Аты» (and «Әкесінің аты»), joined in that order.
+«Имя» is a whole name in Russian lists of one column, so it stays in NAME_HEADINGS."""
+
+CLASS_HEADINGS = ("сынып", "класс", "class", "form")
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,8 @@ class Pupil:
 
     name: str
     row: int
+    class_name: str = ""
+    """The pupil's class («9 Ә») when the list has a class column."""
 
 
 MAX_PUPILS = 1000
@@ -52,34 +67,40 @@ MAX_LINE = 2000
 def read_roster(path: str | Path) -> tuple[Pupil, ...]:
     """The pupils of the roster at `path`, in file order; raise ContentError naming each bad row."""
     path = Path(path)
-    text = _text(path)
-    lines = [line.rstrip("\r") for line in text.split("\n")]  # numbered as the CSV reader numbers them
-    if problems := _long_lines(path, lines):
-        raise ContentError(problems)
+    if path.suffix.lower() == ".xlsx":
+        rows = _workbook_rows(path)
+        written = {line: "\t".join(row) for line, row in rows}
+    else:
+        text = _text(path)
+        lines = [line.rstrip("\r") for line in text.split("\n")]  # numbered as the CSV reader numbers them
+        if problems := _long_lines(path, lines):
+            raise ContentError(problems)
+        filled = [line for line in lines if line.strip(" \t,;")]
+        rows = _rows(path, text, _delimiter(filled[0])) if filled else []
+        written = dict(enumerate(lines, 1))
     empty = Problem(path, 1, 1, "", "the roster is empty", "export the class list with a name column")
-    if not any(line.strip(" \t,;") for line in lines):
+    rows = [(line, row) for line, row in rows if any(cell.strip() for cell in row)]
+    if not rows:
         raise ContentError([empty])
-    header_row = next(index for index, line in enumerate(lines, 1) if line.strip(" \t,;"))
-    delimiter = ";" if lines[header_row - 1].count(";") > lines[header_row - 1].count(",") else ","
-    rows = _rows(path, text, delimiter)
-    header_line, header = next(((line, row) for line, row in rows if any(cell.strip() for cell in row)), (0, None))
-    if header is None:
-        raise ContentError([empty])
-    column = _name_column(path, header_line, header)
+    header_line, header, columns = _heading_row(path, rows)
     pupils, problems = [], []
     for line, row in rows:
-        if line <= header_line or not any(cell.strip() for cell in row):
+        if line <= header_line:
             continue
-        if len(row) != len(header):
+        if len(row) != len(header) and not (len(row) < len(header) and path.suffix.lower() == ".xlsx"):
+            delimiter = _delimiter(written.get(header_line, ","))
             message = f"row has {len(row)} cells but the heading row has {len(header)}"
-            problems.append(Problem(path, line, 1, "", message, f"separate cells with '{delimiter}' only"))
+            shown = "a tab" if delimiter == "\t" else f"'{delimiter}'"
+            problems.append(Problem(path, line, 1, "", message, f"separate cells with {shown} only"))
             continue
-        name = " ".join(row[column].split())
+        row = row + [""] * (len(header) - len(row))
+        name = " ".join(" ".join(row[column] for column in columns.name).split())
         if not name:
             problems.append(Problem(path, line, 1, "", "the name cell is empty", "fill it in or delete the row"))
             continue
-        problems += _unprintable(path, line, lines[line - 1] if line <= len(lines) else name, name)
-        pupils.append(Pupil(name, line))
+        problems += _unprintable(path, line, written.get(line, name), name)
+        class_name = " ".join(row[columns.form].split()) if columns.form is not None else ""
+        pupils.append(Pupil(name, line, class_name))
     if problems:
         raise ContentError(problems)
     if not pupils:
@@ -88,6 +109,106 @@ def read_roster(path: str | Path) -> tuple[Pupil, ...]:
         message = f"the roster has {len(pupils):,} pupils; booklet prints up to {MAX_PUPILS:,} copies in one run"
         raise ContentError([Problem(path, pupils[MAX_PUPILS].row, 1, "", message, "split the class list")])
     return tuple(pupils)
+
+
+def repeated(path: str | Path, pupils: tuple[Pupil, ...]) -> list[str]:
+    """A warning for each pupil listed again under the same name and class: perhaps a slip of
+    copying, perhaps two pupils who share a name (then each still gets a sheet)."""
+    first: dict[tuple[str, str], int] = {}
+    warnings = []
+    for pupil in pupils:
+        key = (pupil.name.casefold(), pupil.class_name.casefold())
+        if key in first:
+            warnings.append(
+                f"{path}:{pupil.row}: «{pupil.name}» is listed twice (also row {first[key]}); "
+                "each row gets a sheet: delete one if it is a slip"
+            )
+        else:
+            first[key] = pupil.row
+    return warnings
+
+
+@dataclass(frozen=True)
+class Columns:
+    name: tuple[int, ...]
+    """The name column, or the surname, given name (and patronymic) columns in that order."""
+    form: int | None
+    """The class column, if any."""
+
+
+HEADING_SEARCH = 10
+"""Rows looked at for the headings: a title or two, a blank line, then the headings."""
+
+
+def _heading_row(path: Path, rows: list[tuple[int, list[str]]]) -> tuple[int, list[str], Columns]:
+    """The first row (of the first few) with a name heading, what is above it being a title."""
+    for line, row in rows[:HEADING_SEARCH]:
+        if (columns := _columns(row)) is not None:
+            return line, row, columns
+    line, header = rows[0]
+    found = ", ".join(f"'{cell.strip()}'" for cell in header if cell.strip())
+    hint = "name the pupils' column «Аты-жөні» (or «ФИО», «name»), or the two columns «Тегі» and «Аты»"
+    raise ContentError([Problem(path, line, 1, "", f"no name column among {found}", hint)])
+
+
+def _columns(header: list[str]) -> Columns | None:
+    headings = [" ".join(cell.split()).casefold() for cell in header]
+
+    def find(names: tuple[str, ...]) -> int | None:
+        return next((index for index, heading in enumerate(headings) if heading in names), None)
+
+    form = find(CLASS_HEADINGS)
+    if (whole := find(NAME_HEADINGS)) is not None:
+        return Columns((whole,), form)
+    surname, given = find(SURNAME_HEADINGS), find(GIVEN_HEADINGS)
+    if surname is None or given is None:
+        return None
+    patronymic = find(PATRONYMIC_HEADINGS)
+    return Columns(tuple(i for i in (surname, given, patronymic) if i is not None), form)
+
+
+def _delimiter(line: str) -> str:
+    """Tabs (text copied out of a table), semicolons (Kazakh and Russian CSV), or commas."""
+    counts = {delimiter: line.count(delimiter) for delimiter in ("\t", ";", ",")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _workbook_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The first sheet's rows as text, numbered as the spreadsheet numbers them."""
+    from openpyxl import load_workbook  # only for XLSX class lists
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
+    except OSError as error:
+        raise ContentError([Problem(path, 1, 1, "", f"cannot read the class list: {error.strerror}")]) from None
+    note_read(path, data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises zipfile, KeyError and its own errors for a damaged file
+        hint = "open it in the spreadsheet and save it again as «Excel Workbook (.xlsx)», or as «CSV UTF-8»"
+        raise ContentError([Problem(path, 1, 1, "", "the class list is not a readable XLSX workbook", hint)]) from None
+    rows = []
+    try:
+        sheet = book.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            if number > MAX_PUPILS + HEADING_SEARCH + 1:
+                break
+            rows.append((number, [_cell_text(value) for value in values]))
+    finally:
+        book.close()
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the teacher sees it: 9 rather than 9.0, nothing for an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _rows(path: Path, text: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -148,13 +269,3 @@ def _text(path: Path) -> str:
         line = data[: error.start].count(b"\n") + 1
         hint = "save it from the spreadsheet as «CSV UTF-8»"
         raise ContentError([Problem(path, line, 1, "", "the roster is not UTF-8 text", hint)]) from None
-
-
-def _name_column(path: Path, line: int, header: list[str]) -> int:
-    headings = [cell.strip().casefold() for cell in header]
-    for index, heading in enumerate(headings):
-        if heading in NAME_HEADINGS:
-            return index
-    found = ", ".join(f"'{cell.strip()}'" for cell in header)
-    hint = "name the pupils' column «Аты-жөні» (or «ФИО», «name»)"
-    raise ContentError([Problem(path, line, 1, "", f"no name column among {found}", hint)])

@@ -2,7 +2,7 @@
 
 Run after a change to the templates or the sample lesson:
     python3 scripts/readme_images.py
-Needs pypdfium2 (pip install ".[docs]"); Pillow comes with WeasyPrint.
+pypdfium2 (a dependency, for scanned PDFs) renders the pages; Pillow comes with WeasyPrint.
 """
 
 from __future__ import annotations

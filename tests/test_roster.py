@@ -1,11 +1,12 @@
-"""Class rosters as spreadsheets export them: UTF-8 with or without BOM, commas or semicolons."""
+"""Class lists as schools keep them: XLSX, CSV with or without BOM, commas, semicolons or tabs,
+a title row, surname and given name apart, a class column, a pupil listed twice."""
 
 from __future__ import annotations
 
 import pytest
 
 from booklet import ContentError
-from booklet.roster import Pupil, read_roster
+from booklet.roster import Pupil, read_roster, repeated
 
 
 def write(tmp_path, text: str, encoding: str = "utf-8", name: str = "class.csv"):
@@ -26,7 +27,11 @@ def test_kazakh_names_with_a_bom_and_semicolons(tmp_path):
         "№;Аты-жөні;Сынып\r\n1;Әлиев  Нұрлан;9 Ә\r\n2;Құрманғазы Үміт;9 Ә\r\n\r\n3;Іңкәр Өтебаева;9 Ә\r\n",
         "utf-8-sig",
     )
-    assert read_roster(path) == (Pupil("Әлиев Нұрлан", 2), Pupil("Құрманғазы Үміт", 3), Pupil("Іңкәр Өтебаева", 5))
+    assert read_roster(path) == (
+        Pupil("Әлиев Нұрлан", 2, "9 Ә"),
+        Pupil("Құрманғазы Үміт", 3, "9 Ә"),
+        Pupil("Іңкәр Өтебаева", 5, "9 Ә"),
+    )
 
 
 def test_commas_without_a_bom_and_a_russian_heading(tmp_path):
@@ -48,7 +53,8 @@ def test_a_malformed_row_is_named_by_its_row_number(tmp_path):
 
 def test_no_name_column(tmp_path):
     assert problems(write(tmp_path, "Сынып;Балл\n9 Ә;5\n")) == [
-        "1:1: no name column among 'Сынып', 'Балл' (name the pupils' column «Аты-жөні» (or «ФИО», «name»))"
+        "1:1: no name column among 'Сынып', 'Балл' (name the pupils' column «Аты-жөні» (or «ФИО», «name»), "
+        "or the two columns «Тегі» and «Аты»)"
     ]
 
 
@@ -113,3 +119,44 @@ def test_a_quotation_mark_never_closed_is_an_error_not_one_long_name(tmp_path):
     ]
     big = write(tmp_path, 'Аты-жөні\n"Иванов\n' + "Петров\n" * 30_000, name="big.csv")
     assert problems(big)[0].startswith("2:1: a quotation mark opens a cell that never ends")
+
+
+def test_a_title_row_is_skipped_and_surname_and_given_name_are_joined(tmp_path):
+    path = write(tmp_path, "9 Ә сыныбы, 2026–2027 оқу жылы;;\n\n№;Тегі;Аты;Сынып\n1;Әлиев;Нұрлан;9 Ә\n2;Сәтбаева;Дана;9 Ә\n")
+    assert read_roster(path) == (Pupil("Әлиев Нұрлан", 4, "9 Ә"), Pupil("Сәтбаева Дана", 5, "9 Ә"))
+
+
+def test_tab_separated_text_copied_from_a_table(tmp_path):
+    path = write(tmp_path, "Аты-жөні\tСынып\nӘлиев Нұрлан\t9 Ә\nИванов Иван\t9 Б\n", name="class.txt")
+    assert [(p.name, p.class_name) for p in read_roster(path)] == [("Әлиев Нұрлан", "9 Ә"), ("Иванов Иван", "9 Б")]
+
+
+def test_an_xlsx_class_list_with_a_title_and_numbers(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["9 Ә сыныбының тізімі"], [], ["№", "Тегі", "Аты", "Әкесінің аты", "Сынып"],
+                [1, "Әлиев", "Нұрлан", "Серікұлы", "9 Ә"], [2.0, "Құрманғазы", "Үміт", None, 9]):
+        sheet.append(row)
+    book.save(tmp_path / "class.xlsx")
+    assert read_roster(tmp_path / "class.xlsx") == (
+        Pupil("Әлиев Нұрлан Серікұлы", 4, "9 Ә"),
+        Pupil("Құрманғазы Үміт", 5, "9"),
+    )
+
+
+def test_a_damaged_workbook_is_a_located_error(tmp_path):
+    path = write(tmp_path, "not a zip", name="class.xlsx")
+    assert problems(path) == [
+        "1:1: the class list is not a readable XLSX workbook (open it in the spreadsheet and save it again "
+        "as «Excel Workbook (.xlsx)», or as «CSV UTF-8»)"
+    ]
+
+
+def test_a_pupil_listed_twice_is_a_warning_not_an_error(tmp_path):
+    path = write(tmp_path, "Аты-жөні;Сынып\nӘлиев Нұрлан;9 Ә\nДана;9 Ә\nӘлиев  Нұрлан;9 Ә\nДана;9 Б\n")
+    pupils = read_roster(path)
+    assert len(pupils) == 4
+    assert repeated(path, pupils) == [
+        f"{path}:4: «Әлиев Нұрлан» is listed twice (also row 2); each row gets a sheet: delete one if it is a slip"
+    ]
