@@ -37,6 +37,9 @@ class Chapter:
     sections: tuple[ReadingSection, ...]
     sheet: Sheet
 
+    worksheet_heading: str = ""
+    """«Жұмыс парағы: …», or the worksheet's own title when it already says «Жұмыс парағы»."""
+
     @property
     def anchor(self) -> str:
         return f"lesson-{self.number}"
@@ -63,10 +66,21 @@ def chapters(textbook: Textbook, labels: Labels) -> tuple[Chapter, ...]:
     for number, (path, lesson) in enumerate(textbook.lessons, 1):
         lesson_folder = path.resolve().parent.relative_to(folder).as_posix()
         heading = f"{labels.lesson_number(number)}. {lesson.title}"
-        chapter = Chapter(number, heading, lesson, (), derive_sheet(lesson, labels))
+        sheet = derive_sheet(lesson, labels)
+        chapter = Chapter(number, heading, lesson, (), sheet, worksheet_heading(labels.worksheet, sheet.title))
         sections = reading_sections(lesson, "" if lesson_folder == "." else lesson_folder, chapter.anchor_prefix)
         result.append(replace(chapter, sections=sections))
     return tuple(result)
+
+
+def worksheet_heading(label: str, title: str) -> str:
+    """The heading of a chapter's worksheet in the book: «Жұмыс парағы: <title>», unless the
+    title already begins or ends with «Жұмыс парағы» (found in a real book: «Жұмыс парағы:
+    Түрксіб құрылысы. Жұмыс парағы»)."""
+    bare = title.strip().rstrip(".").casefold()
+    if bare.startswith(label.casefold()) or bare.endswith(label.casefold()):
+        return title
+    return f"{label}: {title}"
 
 
 def glossary(chapters: tuple[Chapter, ...]) -> tuple[GlossaryEntry, ...]:

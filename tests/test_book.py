@@ -154,7 +154,7 @@ def test_bookmarks_are_the_chapters_then_glossary_and_answers(book):
     assert all(page == toc[title] for title, page in top)
     sections = [title for title, _, depth in book.outline() if depth == 1]
     assert [spaced(s["title"]) for lesson in book.lessons for s in lesson["sections"]] == [
-        spaced(title) for title in sections if not title.startswith("Жұмыс парағы")
+        spaced(title) for title in sections if "Жұмыс парағы" not in title
     ]
 
 
@@ -310,3 +310,11 @@ def test_two_lessons_with_one_id_are_refused(tmp_path):
     path = _course(tmp_path, ["second.yaml", "copy.yaml"])
     (tmp_path / "copy.yaml").write_text((tmp_path / "second.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     assert _problems(path) == [f"{tmp_path / 'copy.yaml'}:3:5: id: lesson id 'second' is also used by second.yaml"]
+
+
+def test_a_worksheet_title_that_says_worksheet_is_not_said_twice(fixture_book):
+    """A lesson's worksheet titled «… Жұмыс парағы» was printed «Жұмыс парағы: … Жұмыс парағы»."""
+    headings = [line for text in fixture_book.text.pages for line in text.splitlines() if "Жұмыс парағы" in line]
+    assert "Жұмысшы табы. Жұмыс парағы" in headings
+    assert not any(line.count("Жұмыс парағы") > 1 for line in headings)
+    assert any(line.startswith("Жұмыс парағы: ") for line in headings), "other worksheets keep the label"
