@@ -38,12 +38,14 @@ from .exam_pages import (
     answer_sheet_context,
     answer_sheet_html,
     furniture_html,
+    grid_parts,
     qr_code,
     rubric_html,
     sheet_context,
     sheet_html,
     stamps_html,
     summative_name,
+    teacher_context,
     teacher_html,
 )
 from .labels import Labels
@@ -106,7 +108,10 @@ def make_exam(
     named = tuple(copy for copy in copies if copy.pupil)
     # The grid first: it is the largest unit (a column per variant), and last it would leave
     # every other worker idle while it is laid out (30 variants: about 2 s of one core).
-    units: list[VariantUnit | FrontUnit] = [FrontUnit(exam, grid(list(derived)), labels, folder, seed, named)]
+    answers = grid(list(derived))
+    units: list[VariantUnit | FrontUnit] = [
+        FrontUnit(exam, answers, labels, folder, seed, named, part) for part in range(grid_parts(answers))
+    ]
     units += [VariantUnit(exam, variant, labels, folder, answer_sheets, _names(copies, variant)) for variant in derived]
     steps = progress(len(units) + 1) if progress else None
 
@@ -121,14 +126,15 @@ def make_exam(
                 name = kind if index is None else f"{kind}-{index}"
                 parts[name] = Path(staging) / f"{name}.pdf"
                 parts[name].write_bytes(data)
-            made[-1 if index is None else index] = Parts({}, result.pages)
+            made[-1 - unit.part if index is None else index] = Parts({}, result.pages)
             if steps:
                 steps.step(labels.exam.grid if index is None else _named(unit.variant, labels))
 
         with rendering_with(renderer):
             run_units(lay_out_unit, units, done, jobs)
         title = f"{exam.title} – {summative_name(exam, labels)}"
-        front = made.pop(-1)
+        with rendering_with(renderer):
+            front = _front_furniture(exam, answers, labels, folder, seed, named, made, parts, staging)
         documents = {
             "sheets": (_sheets(copies, made, duplex), title),
             "answer-sheets": (
@@ -186,6 +192,8 @@ class FrontUnit:
     folder: Path
     seed: int
     named: tuple[Copy, ...]
+    part: int = 0
+    """Which page of the grid (`exam_pages.grid_parts`); the last also has the class list."""
 
 
 @dataclass(frozen=True)
@@ -202,9 +210,11 @@ def lay_out_unit(unit: VariantUnit | FrontUnit) -> Parts:
     """The PDFs of one unit. Runs in a worker process, or in the build's own."""
     renderer = current_renderer()
     if isinstance(unit, FrontUnit):
-        html = teacher_html(unit.exam, unit.grid, unit.labels, unit.seed, unit.named)
-        front = renderer.render(html, unit.folder, f"{unit.exam.id} grid")
-        return Parts({"front": front.pdf}, {"front": front.pages})
+        html = teacher_html(unit.exam, unit.grid, unit.labels, unit.seed, unit.named, unit.part)
+        what = f"{unit.exam.id} grid {unit.part + 1}"
+        laid = renderer.lay_out(html, unit.folder, what)
+        bare = laid.repainted([without_furniture(page) for page in laid.document.pages], laid.document.metadata.title)
+        return Parts({f"front-{unit.part}": renderer.bind([bare], what).pdf}, {"front": laid.pages})
     return lay_out_variant(unit, renderer)
 
 
@@ -286,9 +296,39 @@ def _copy(copy: Copy, made: dict[int, Parts], kind: str, which: int, copies: tup
     return [_page(kind, index, page, stamp if page == 0 else ()) for page in range(made[index].pages[kind])]
 
 
-def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: Parts, duplex: bool) -> list[Placed | Blank]:
+def _front_furniture(
+    exam: Exam,
+    answers: Grid,
+    labels: Labels,
+    folder: Path,
+    seed: int,
+    named: tuple[Copy, ...],
+    made: dict[int, Parts],
+    parts: dict[str, Path],
+    staging: str,
+) -> list[int]:
+    """The teacher's pages were laid out a grid page at a time, without running header and
+    footer; their header and footer («Бет 2 / 8» over all of them) are laid out here, on empty
+    pages, to be drawn over them (as a sheet's are over its key's pages). Returns each grid
+    part's pages, in order."""
+    counts = [made.pop(-1 - part).pages["front"] for part in range(grid_parts(answers))]
+    context = teacher_context(exam, answers, labels, seed, named)
+    furniture = current_renderer().render(furniture_html(context, sum(counts)), folder, f"{exam.id} grid furniture")
+    parts["front-furniture"] = Path(staging) / "front-furniture.pdf"
+    parts["front-furniture"].write_bytes(furniture.pdf)
+    return counts
+
+
+def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: list[int], duplex: bool) -> list[Placed | Blank]:
     """The grid and class list, then each variant's key, filled answer sheet and marking scheme."""
-    groups = [[Placed("front", page) for page in range(front.pages["front"])]]
+    offsets = [sum(front[:part]) for part in range(len(front))]
+    groups = [
+        [
+            Placed(f"front-{part}", page, (("front-furniture", offsets[part] + page),))
+            for part, count in enumerate(front)
+            for page in range(count)
+        ]
+    ]
     for variant in variants:
         parts = made[variant.index]
         groups.append(

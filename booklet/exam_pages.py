@@ -165,8 +165,19 @@ def rubric_html(exam: Exam, variant: Variant, labels: Labels) -> str:
     return _render("exam-rubric.html", context)
 
 
-def teacher_html(exam: Exam, answers: Grid, labels: Labels, seed: int, class_list: tuple[Copy, ...] = ()) -> str:
-    """The teacher's first pages: every variant's answers as a grid, and the class list."""
+def teacher_html(
+    exam: Exam, answers: Grid, labels: Labels, seed: int, class_list: tuple[Copy, ...] = (), part: int | None = None
+) -> str:
+    """The teacher's first pages: every variant's answers as a grid, and the class list; or
+    only grid page `part` (`grid_parts`), with the class list if it is the last."""
+    context = teacher_context(exam, answers, labels, seed, class_list)
+    if part is not None:
+        context["chunks"] = context["chunks"][part : part + 1]
+        context["class_list"] = class_list if part == grid_parts(answers) - 1 else ()
+    return _render("exam-teacher.html", context)
+
+
+def teacher_context(exam: Exam, answers: Grid, labels: Labels, seed: int, class_list: tuple[Copy, ...]) -> dict:
     context = _base(exam, labels, labels.exam.teacher, "teacher exam", f"{exam.title} – {labels.answer_key}")
     columns = list(range(len(answers.variants)))
     context |= {
@@ -176,7 +187,13 @@ def teacher_html(exam: Exam, answers: Grid, labels: Labels, seed: int, class_lis
         "class_list": class_list,
         "footer_note": f"{labels.exam.seed} {seed}",
     }
-    return _render("exam-teacher.html", context)
+    return context
+
+
+def grid_parts(answers: Grid) -> int:
+    """The grid's pages of `GRID_COLUMNS` variants each: laid out one by one, so that the
+    teacher's pages of 40 variants need no more memory than those of 6."""
+    return -(-len(answers.variants) // GRID_COLUMNS)
 
 
 def answer_tasks(variant: Variant, labels: Labels) -> tuple[AnswerTask, ...]:

@@ -181,8 +181,8 @@ def test_ctrl_c_stops_every_worker_and_changes_nothing(tmp_path):
     ]
     run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert run.stderr is not None
-    first = run.stderr.readline()  # «1/14 …»: the grid is done, twelve variants are not
-    assert first.startswith("1/14"), first
+    first = run.stderr.readline()  # «1/15 …»: a grid page is done, twelve variants are not
+    assert first.startswith("1/15"), first
     os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
     rest = run.stderr.read()
     assert run.wait(timeout=20) == 130
