@@ -45,7 +45,7 @@ from .model import (
     Task,
     TrueFalse,
 )
-from .worksheet import KeyEntry, SheetExercise, derive_exercise
+from .worksheet import Blank, Choice, KeyEntry, SheetExercise, derive_exercise
 
 Loc = tuple[str | int, ...]
 
@@ -176,7 +176,36 @@ def _exercise(task: Task, number: int, stem: str, labels: Labels) -> SheetExerci
     derived = derive_exercise(exercise, number, labels, seed=stem, tables=tables)
     if isinstance(exercise, Cloze) and exercise.word_bank:
         derived = dataclasses.replace(derived, bank=tuple(_shuffled(list(derived.bank), rng)))
-    return derived
+    words = _circled(derived, exercise, random.Random(f"{stem}/letters"))
+    return dataclasses.replace(
+        derived, lettered=tuple(Choice(variant_letter(labels, i), word) for i, word in enumerate(words))
+    )
+
+
+def _circled(derived: SheetExercise, exercise: Exercise, rng: random.Random) -> list[str]:
+    """What the answer sheet's circles of a blank or a sorted item stand for, in this variant's
+    order: the word bank as the variant prints it, else the blanks' answers (and a cloze's
+    distractors) shuffled, or the categories as headed. Its own random stream, drawn after
+    everything else, so the printed orders are those of a set made without answer sheets."""
+    answers = sorted({blank.answer for blank in answer_blanks(derived)})
+    match derived.kind:
+        case "categorize":
+            return list(derived.columns)
+        case "cloze" if derived.bank:
+            return list(derived.bank)
+        case "cloze":
+            distractors = exercise.distractors if isinstance(exercise, Cloze) else []
+            return _shuffled(sorted(set(answers) | set(distractors)), rng)
+        case "table_completion":
+            return _shuffled(answers, rng)
+    return []
+
+
+def answer_blanks(exercise: SheetExercise) -> list[Blank]:
+    """The blanks of a cloze or a table to complete, by number: one answer-sheet row each."""
+    found = [part for part in exercise.parts if isinstance(part, Blank)]
+    found += [cell.blank for row in exercise.rows for cell in row if cell.blank]
+    return sorted(found, key=lambda blank: blank.number)
 
 
 def _reordered(

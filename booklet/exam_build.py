@@ -5,7 +5,8 @@ and every key keeps its own page numbers:
 
 - `<id>-sheets.pdf`: the question papers, one per variant or, with a roster, one per pupil
   with the name printed, in class-list order;
-- `<id>-answer-sheets.pdf` (optional): one page per copy, circles and boxes;
+- `<id>-answer-sheets.pdf` (optional): one page per copy, circles to fill and the teacher's
+  tick boxes, with corner markers and a QR code naming the copy, for `booklet scan`;
 - `<id>-keys.pdf`: the teacher's pages: every variant's answers in one grid (and the class
   list), then for each variant its key, its filled answer sheet and its marking scheme.
 
@@ -28,15 +29,17 @@ from typing import Protocol
 from .builds import Made, default_seed
 from .choices import ASSIGNMENTS
 from .engine.binding import Blank, Placed, bind
-from .engine.painting import answers_and_furniture, field, without_answers, without_furniture
+from .engine.painting import Field, answers_and_furniture, field, without_answers, without_furniture
 from .engine.workers import run_units
 from .errors import BookletError
 from .exam import Grid, Variant, derive_variants, grid
 from .exam_loader import load_exam
 from .exam_pages import (
     Copy,
+    Stamp,
     answer_sheet_context,
     answer_sheet_html,
+    answer_sheet_qr,
     furniture_html,
     grid_parts,
     qr_code,
@@ -112,7 +115,9 @@ def make_exam(
     units: list[VariantUnit | FrontUnit] = [
         FrontUnit(exam, answers, labels, folder, seed, named, part) for part in range(grid_parts(answers))
     ]
-    units += [VariantUnit(exam, variant, labels, folder, answer_sheets, _names(copies, variant)) for variant in derived]
+    units += [
+        VariantUnit(exam, variant, labels, folder, answer_sheets, *_names(copies, variant)) for variant in derived
+    ]
     steps = progress(len(units) + 1) if progress else None
 
     with tempfile.TemporaryDirectory(prefix="booklet-") as staging:
@@ -180,6 +185,8 @@ class VariantUnit:
     answer_sheets: bool
     names: tuple[str, ...]
     """The pupils who get this variant, in class-list order: their names are stamped."""
+    places: tuple[int, ...] = ()
+    """Each of those pupils' place (1-based) in the class list, for their answer sheets' QR codes."""
 
 
 @dataclass(frozen=True)
@@ -221,31 +228,62 @@ def lay_out_unit(unit: VariantUnit | FrontUnit) -> Parts:
 def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
     """A variant laid out once: the key is laid out, and the sheet is its pages painted without
     the answers and with the sheet's header (engine/painting.py); the same for the answer sheet.
-    Names are laid out together on pages of their own, to be stamped on the copies."""
+    Names are laid out together on pages of their own, to be stamped on the copies, and on the
+    answer sheets each copy's QR code (which holds the pupil's place) with its name."""
     exam, variant, labels, folder = unit.exam, unit.variant, unit.labels, unit.folder
     qr = qr_code(exam, variant)
     unnamed = Copy(variant)
-    html = sheet_html(exam, unnamed, labels, qr, show_answers=True)
+    html = sheet_html(exam, unnamed, labels, qr, show_answers=True, answer_sheets=unit.answer_sheets)
     key = renderer.lay_out(html, folder, _what(exam, variant, "key"))
-    laid = _painted_once(renderer, key, sheet_context(exam, unnamed, labels, qr, False), folder, "")
+    context = sheet_context(exam, unnamed, labels, qr, False, unit.answer_sheets)
+    laid = _painted_once(renderer, key, context, folder, "")
     check_exam_pagination(variant, laid["shared"], key)
     fields = [field(key.document.pages[0], "field", "name")]
+    qr_field = None
     if unit.answer_sheets:
-        html = answer_sheet_html(exam, unnamed, labels, qr, show_answers=True)
-        answer_key = _one_page(renderer.lay_out(html, folder, _what(exam, variant, "answer key")), exam, variant)
-        context = answer_sheet_context(exam, unnamed, labels, qr, False)
+        answer_key, context = lay_out_answer_sheet(exam, variant, labels, renderer, folder)
         laid |= _painted_once(renderer, answer_key, context, folder, "answer-")
         fields.append(field(answer_key.document.pages[0], "field", "name"))
+        qr_field = field(answer_key.document.pages[0], "exam-qr")
     laid["rubric"] = renderer.lay_out(rubric_html(exam, variant, labels), folder, _what(exam, variant, "rubric"))
     if unit.names:
-        if None in fields:
+        if None in fields or (unit.answer_sheets and qr_field is None):
             raise BookletError(f"{exam.id}: the sheet of variant {variant.letter} has no name field to print names in")
-        stamps = [(place, name) for name in unit.names for place in fields]
+        stamps = [
+            stamp
+            for name, place in zip(unit.names, unit.places, strict=True)
+            for stamp in _stamps(exam, variant, fields, qr_field, name, place)
+        ]
         laid["names"] = renderer.lay_out(stamps_html(exam, labels, stamps), folder, _what(exam, variant, "names"))
         if laid["names"].pages != len(stamps):
             raise PaginationMismatch(f"{len(stamps)} names laid out on {laid['names'].pages} pages")
     files = {kind: renderer.bind([layout], _what(exam, variant, kind)).pdf for kind, layout in laid.items()}
     return Parts(files, {kind: layout.pages for kind, layout in laid.items()})
+
+
+def lay_out_answer_sheet(
+    exam: Exam, variant: Variant, labels: Labels, renderer: Renderer, folder: Path
+) -> tuple[Layout, dict]:
+    """The variant's answer sheet as every copy of it prints it, laid out once with its answers
+    (the key's answer sheet; without them, the pupils'), and the context of its pupils' version.
+    `booklet scan` lays a sheet out with this too (scan/layout.py), so it finds every circle
+    exactly where the printed sheet has it. The QR code is the unnamed copy's; a named copy's
+    own is stamped over it."""
+    qr, unnamed = answer_sheet_qr(exam, variant), Copy(variant)
+    html = answer_sheet_html(exam, unnamed, labels, qr, show_answers=True)
+    layout = _one_page(renderer.lay_out(html, folder, _what(exam, variant, "answer key")), exam, variant)
+    return layout, answer_sheet_context(exam, unnamed, labels, qr, False)
+
+
+def _stamps(
+    exam: Exam, variant: Variant, fields: list, qr_field: Field | None, name: str, place: int
+) -> list[Stamp]:
+    """A pupil's stamps, in the order of `fields`: the sheet's name, then the answer sheet's
+    name with the copy's QR code."""
+    stamps = [Stamp(fields[0], name)]
+    if len(fields) > 1:
+        stamps.append(Stamp(fields[1], name, qr_field, answer_sheet_qr(exam, variant, place)))
+    return stamps
 
 
 def _painted_once(renderer: Renderer, key: Layout, context: dict, folder: Path, prefix: str) -> dict[str, Layout]:
@@ -267,8 +305,14 @@ def _painted_once(renderer: Renderer, key: Layout, context: dict, folder: Path, 
     }
 
 
-def _names(copies: tuple[Copy, ...], variant: Variant) -> tuple[str, ...]:
-    return tuple(copy.pupil.name for copy in copies if copy.pupil and copy.variant.index == variant.index)
+def _names(copies: tuple[Copy, ...], variant: Variant) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The names of the pupils who get `variant`, and their places in the class list."""
+    mine = [
+        (place, copy.pupil.name)
+        for place, copy in enumerate(copies, start=1)
+        if copy.pupil and copy.variant.index == variant.index
+    ]
+    return tuple(name for _, name in mine), tuple(place for place, _ in mine)
 
 
 # --- binding: which page of which part goes where ------------------------------------------

@@ -15,14 +15,16 @@ from typing import Any
 from markupsafe import Markup
 
 from .engine.painting import Field
-from .exam import Grid, Variant, category_numbers, rubric
+from .exam import Grid, Variant, VariantTask, answer_blanks, category_numbers, rubric
 from .hyphenation import keep_whole_in_html
 from .labels import Labels
 from .model import Exam
 from .qr import payload, qr_svg
 from .roster import Pupil
+from .scan.geometry import markers
 from .templating import environment
-from .worksheet import Blank, SheetExercise
+from .typeset import GEOMETRY
+from .worksheet import SheetExercise
 
 GRID_COLUMNS = 6
 """Variants side by side in one grid table; more go on the next grid page."""
@@ -39,32 +41,84 @@ class Copy:
 @dataclass(frozen=True)
 class Bubble:
     mark: str
-    """The letter or mark printed inside the circle."""
+    """The letter, mark or position printed inside the circle (`geometry.Circle.mark`)."""
     right: bool
-    """Filled on the key's answer sheet."""
+    """The right answer: filled on the key's answer sheet."""
 
 
 @dataclass(frozen=True)
 class AnswerRow:
-    """One line of the answer sheet: an item's label, then circles to fill or a box to write in."""
+    """One line of the answer sheet: an item's label, then one circle per possible answer."""
 
     label: str
-    bubbles: tuple[Bubble, ...] = ()
-    answer: str = ""
-    """What the box holds on the key (empty for bubbles)."""
-    wide: bool = False
-    """A box for a word or a few numbers rather than one letter or number."""
-    named: bool = False
-    """The label is a name (a category) printed above its box, not a number beside it."""
+    """As printed before the circles, and the `geometry.Circle.item` of each: a question's,
+    statement's or pair's number, an event's letter, a blank's number, a sorted item's number."""
+    bubbles: tuple[Bubble, ...]
+
+
+@dataclass(frozen=True)
+class AnswerDescriptor:
+    """A descriptor of the task's marking scheme, as the answer sheet's tick box shows it."""
+
+    index: int
+    """Its place (0-based) among the task's descriptors: `geometry.TickBox.descriptor`."""
+    text: str
+    points: int
 
 
 @dataclass(frozen=True)
 class AnswerTask:
+    """A task as the answer sheet shows it, and the key to marking it from a scan.
+
+    A machine-marked task (`open` false) has one row per item; the pupil answers an item by
+    filling one circle, and the item is right when that circle's mark is a `right` one (one per
+    row: the letter of an option, a match or a bank word, Д/Ж, an event's position, a
+    category's letter). Points follow the exam file: `item_points` for each right row when it
+    gives them; otherwise the task's `points` go by its `descriptors`, as the marking scheme
+    says. An open task (short answer) has no rows: it is answered on the question paper and
+    the teacher ticks one box per descriptor on the answer sheet, worth that descriptor's points.
+    """
+
     number: int
+    """As the variant prints it: `geometry.Circle.task`."""
     points: int
-    rows: tuple[AnswerRow, ...]
-    on_question_paper: bool = False
-    """Answered in sentences on the question paper (a short-answer task)."""
+    kind: str
+    """The exercise kind, as in the exam file: `multiple_choice`, `cloze`, `short_answer` …"""
+    rows: tuple[AnswerRow, ...] = ()
+    item_points: int | None = None
+    """Points for each right row, when the exam file gives points per item."""
+    descriptors: tuple[AnswerDescriptor, ...] = ()
+    """The task's descriptors in the marking scheme, in order."""
+    open: bool = False
+    """Answered in sentences on the question paper; the teacher ticks its descriptors."""
+
+    @property
+    def lines(self) -> tuple[tuple[AnswerRow, ...], ...]:
+        """The rows as the sheet prints them: rows of few circles side by side (`answer_lines`)."""
+        return answer_lines(self.rows)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What is drawn over one page of a named copy: the pupil's name in the name field's place
+    and, on an answer sheet, the copy's own QR code (with the pupil's place) over the variant's."""
+
+    field: Field
+    name: str
+    qr_field: Field | None = None
+    qr: Markup | None = None
+
+
+@dataclass(frozen=True)
+class MarkerPlace:
+    """A corner marker as the answer sheet draws it: a black border `ring` wide round a white
+    square `hole` wide (none for a solid marker), its outer edge `left` and `top` mm from the
+    page area's top left (CSS fixed positioning is relative to the page area, inside the margins)."""
+
+    left: float
+    top: float
+    hole: float
+    ring: float
 
 
 def summative_name(exam: Exam, labels: Labels) -> str:
@@ -78,8 +132,29 @@ def variant_note(variant: Variant, labels: Labels) -> str:
 
 
 def qr_code(exam: Exam, variant: Variant) -> Markup:
-    """The variant's QR code: exam id, variant code and seed."""
+    """The question paper's QR code: exam id, variant code and seed."""
     return qr_svg(payload(exam.id, variant.code, variant.seed), f"qr-{variant.code}")
+
+
+def answer_sheet_qr(exam: Exam, variant: Variant, place: int | None = None) -> Markup:
+    """An answer sheet's QR code: also the variant's index, so that `booklet scan` can derive
+    the variant again and lay its sheet out, and on a named copy the pupil's place (1-based)
+    in the class list."""
+    text = payload(exam.id, variant.code, variant.seed, index=variant.index, pupil=place)
+    return qr_svg(text, f"qr-{variant.code}" + (f"-{place}" if place is not None else ""))
+
+
+def corner_markers() -> tuple[MarkerPlace, ...]:
+    """The answer sheet's corner markers where `scan.geometry.markers` says they are."""
+    return tuple(
+        MarkerPlace(
+            marker.x - marker.size / 2 - GEOMETRY.margin_side,
+            marker.y - marker.size / 2 - GEOMETRY.margin_top,
+            marker.hole,
+            (marker.size - marker.hole) / 2,
+        )
+        for marker in markers(GEOMETRY.page_width, GEOMETRY.page_height)
+    )
 
 
 def _base(exam: Exam, labels: Labels, kind_label: str, body_class: str, doc_title: str) -> dict[str, Any]:
@@ -100,12 +175,17 @@ def _render(template: str, context: dict[str, Any]) -> str:
     return keep_whole_in_html(environment().get_template(template).render(context))
 
 
-def sheet_html(exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, show_answers: bool = False) -> str:
-    """A variant's question paper (the pupil's name printed when the copy has one), or its key."""
-    return _render("exam-sheet.html", sheet_context(exam, copy, labels, qr, show_answers))
+def sheet_html(
+    exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, show_answers: bool = False, answer_sheets: bool = False
+) -> str:
+    """A variant's question paper (the pupil's name printed when the copy has one), or its key.
+    With `answer_sheets`, word banks and categories are lettered for the answer sheet's circles."""
+    return _render("exam-sheet.html", sheet_context(exam, copy, labels, qr, show_answers, answer_sheets))
 
 
-def sheet_context(exam: Exam, copy: Copy, labels: Labels, qr: Markup, show_answers: bool) -> dict[str, Any]:
+def sheet_context(
+    exam: Exam, copy: Copy, labels: Labels, qr: Markup, show_answers: bool, answer_sheets: bool = False
+) -> dict[str, Any]:
     variant = copy.variant
     kind = labels.answer_key if show_answers else summative_name(exam, labels)
     context = _base(exam, labels, kind, "key exam" if show_answers else "worksheet exam", "")
@@ -115,13 +195,15 @@ def sheet_context(exam: Exam, copy: Copy, labels: Labels, qr: Markup, show_answe
         "pupil": copy.pupil,
         "qr": qr,
         "show_answers": show_answers,
+        "answer_sheets": answer_sheets,
         "footer_note": variant_note(variant, labels),
     }
     return context
 
 
 def answer_sheet_html(exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, show_answers: bool = False) -> str:
-    """The one-page answer sheet of a variant: circles for letters and marks, boxes for words."""
+    """The one-page answer sheet of a variant: a circle for every answer an item can have, a tick
+    box for each descriptor of an open task, corner markers and the copy's QR code."""
     return _render("exam-answer-sheet.html", answer_sheet_context(exam, copy, labels, qr, show_answers))
 
 
@@ -137,6 +219,7 @@ def answer_sheet_context(exam: Exam, copy: Copy, labels: Labels, qr: Markup, sho
         "show_answers": show_answers,
         "footer_note": variant_note(variant, labels),
         "columns": answer_columns(answer_tasks(variant, labels)),
+        "markers": corner_markers(),
     }
     return context
 
@@ -147,9 +230,10 @@ def furniture_html(context: dict[str, Any], pages: int) -> str:
     return environment().get_template("furniture.html").render(context | {"pages": pages})
 
 
-def stamps_html(exam: Exam, labels: Labels, stamps: Sequence[tuple[Field, str]]) -> str:
+def stamps_html(exam: Exam, labels: Labels, stamps: Sequence[Stamp]) -> str:
     """One page per stamp: a pupil's name alone, in the name field's style, where the variant's
-    layout put the field, to be drawn over that page of the copy (engine/binding.py)."""
+    layout put the field (and on an answer sheet the copy's QR code where the variant's is), to
+    be drawn over that page of the copy (engine/binding.py)."""
     context = _base(exam, labels, "", "stamps exam", exam.title)
     context["stamps"] = stamps
     return _render("exam-stamps.html", context)
@@ -197,57 +281,90 @@ def grid_parts(answers: Grid) -> int:
 
 
 def answer_tasks(variant: Variant, labels: Labels) -> tuple[AnswerTask, ...]:
-    """Every task of the variant as rows of the answer sheet, with the key's answers."""
-    return tuple(AnswerTask(task.number, task.points, *_rows(task.exercise, labels)) for task in variant.tasks)
+    """Every task of the variant as the answer sheet shows it, with the key to marking it."""
+    return tuple(_answer_task(task, labels) for task in variant.tasks)
+
+
+def _answer_task(task: VariantTask, labels: Labels) -> AnswerTask:
+    descriptors = tuple(AnswerDescriptor(i, d.text, d.points) for i, d in enumerate(task.task.descriptors))
+    exercise = task.exercise
+    return AnswerTask(
+        task.number,
+        task.points,
+        exercise.kind,
+        _rows(exercise, labels),
+        task.task.item_points,
+        descriptors,
+        open=exercise.kind == "short_answer",
+    )
 
 
 def answer_columns(tasks: tuple[AnswerTask, ...]) -> tuple[tuple[AnswerTask, ...], tuple[AnswerTask, ...]]:
-    """The tasks in two columns of about equal height, in order down the first, then the second.
+    """The tasks in two columns, in order down the first, then the second, split where the
+    taller column is lowest; the second column ends with the score box (`SCORE_ROWS`), so that
+    a long first column does not push it onto a second page.
 
     Done here rather than with CSS columns, which WeasyPrint lays out many times over."""
-    heights = [2 + max(sum(1 + row.named for row in task.rows), 1) for task in tasks]
-    half, running, split = sum(heights) / 2, 0, len(tasks)
-    for index, height in enumerate(heights):
-        if running + height / 2 > half:
-            split = index
-            break
-        running += height
+    heights = [2 + (len(task.lines) or 2 + 2 * len(task.descriptors)) for task in tasks]
+    split = min(
+        range(len(tasks) + 1),
+        key=lambda at: (max(sum(heights[:at]), sum(heights[at:]) + SCORE_ROWS), -at),
+    )
     return tasks[:split], tasks[split:]
 
 
-def _rows(exercise: SheetExercise, labels: Labels) -> tuple[tuple[AnswerRow, ...], bool]:
+SCORE_ROWS = 3
+"""The score box at the foot of the answer sheet's second column, in rows of circles."""
+
+LABEL_WIDTH, CIRCLE_PITCH, ITEM_GAP = 7.0, 7.4, 5.0
+"""mm: a row's label, each circle with its gap (templates/booklet.css `.as-label`, `.bubble`),
+and the space between two rows that share a line."""
+
+
+def answer_lines(rows: tuple[AnswerRow, ...]) -> tuple[tuple[AnswerRow, ...], ...]:
+    """Rows of two or three circles (true/false, a sorting item's categories, three events'
+    positions) put side by side, as many as fit the column: one per line, a task of eight
+    sorted items took the height of eight questions and pushed the sheet onto a second page."""
+    if not rows:
+        return ()
+    column = GEOMETRY.text_width / 2 - 4  # the answer sheet's column, less its padding
+    width = LABEL_WIDTH + max(len(row.bubbles) for row in rows) * CIRCLE_PITCH
+    per_line = max(1, int((column + ITEM_GAP) // (width + ITEM_GAP)))
+    return tuple(rows[start : start + per_line] for start in range(0, len(rows), per_line))
+
+
+def _rows(exercise: SheetExercise, labels: Labels) -> tuple[AnswerRow, ...]:
     match exercise.kind:
         case "multiple_choice":
-            rows = [_bubbles(item.label, [c.letter for c in item.choices], item.answer) for item in exercise.items]
+            return tuple(_bubbles(item.label, [c.letter for c in item.choices], item.answer) for item in exercise.items)
         case "true_false":
             marks = [labels.true_mark, labels.false_mark]
-            rows = [_bubbles(item.label, marks, item.answer) for item in exercise.items]
+            return tuple(_bubbles(item.label, marks, item.answer) for item in exercise.items)
         case "matching":
             letters = [choice.letter for choice in exercise.choices]
-            rows = [_bubbles(item.label, letters, item.answer) for item in exercise.items]
+            return tuple(_bubbles(item.label, letters, item.answer) for item in exercise.items)
         case "ordering":
-            rows = [AnswerRow(item.label, answer=item.answer) for item in exercise.items]
-        case "cloze":
-            rows = [AnswerRow(str(part.number), answer=part.answer, wide=True) for part in _blanks(exercise)]
-        case "table_completion":
-            rows = [AnswerRow(str(blank.number), answer=blank.answer, wide=True) for blank in _blanks(exercise)]
+            places = [str(place) for place in range(1, len(exercise.items) + 1)]
+            return tuple(_bubbles(item.label, places, item.answer) for item in exercise.items)
+        case "cloze" | "table_completion":
+            letters = [choice.letter for choice in exercise.lettered]
+            return tuple(
+                _bubbles(str(blank.number), letters, exercise.letter_of(blank.answer))
+                for blank in answer_blanks(exercise)
+            )
         case "categorize":
-            rows = [
-                AnswerRow(column, answer=", ".join(numbers), wide=True, named=True)
+            letters = [choice.letter for choice in exercise.lettered]
+            category_of = {
+                number: exercise.letter_of(column)
                 for column, numbers in zip(exercise.columns, category_numbers(exercise), strict=True)
-            ]
+                for number in numbers
+            }
+            return tuple(_bubbles(item.letter, letters, category_of[item.letter]) for item in exercise.pool)
         case "short_answer":
-            return (), True
+            return ()
         case other:
             raise ValueError(f"no answer-sheet rows for {other}")
-    return tuple(rows), False
 
 
 def _bubbles(label: str, marks: list[str], answer: str) -> AnswerRow:
     return AnswerRow(label, tuple(Bubble(mark, mark == answer) for mark in marks))
-
-
-def _blanks(exercise: SheetExercise) -> list[Blank]:
-    found = [part for part in exercise.parts if isinstance(part, Blank)]
-    found += [cell.blank for row in exercise.rows for cell in row if cell.blank]
-    return sorted(found, key=lambda blank: blank.number)

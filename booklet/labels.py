@@ -115,6 +115,11 @@ class ExamLabels(_Locale):
     """The running header of the teacher's pages."""
     answer_sheet: str
     answer_sheet_instruction: str
+    """How to answer: fill a circle (a filled circle is printed after it)."""
+    answer_sheet_cancel: str
+    """How to take an answer back: cross the circle out (a crossed circle is printed after it)."""
+    teacher_marks: str
+    """Above an open task's tick boxes on the answer sheet: the teacher ticks each descriptor met."""
     on_question_paper: str
     """On the answer sheet, for a task answered in sentences on the question paper."""
     see_key: str

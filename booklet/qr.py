@@ -8,6 +8,7 @@ printer and costs a few hundred bytes rather than an image.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -16,9 +17,54 @@ QUIET_MODULES = 4
 """White modules around the code, as the QR standard asks, so scanners find its edges."""
 
 
-def payload(exam_id: str, variant: str, seed: int) -> str:
-    """The text a sheet's QR code holds: `booklet:exam=<id>;variant=<code>;seed=<seed>`."""
-    return f"booklet:exam={exam_id};variant={variant};seed={seed}"
+PREFIX = "booklet:"
+
+
+@dataclass(frozen=True)
+class SheetId:
+    """What a sheet's QR code says about it: enough to rebuild that copy's page from the exam file."""
+
+    exam: str
+    variant: str
+    """The variant's code, as printed beside its letter."""
+    seed: int
+    index: int | None = None
+    """The variant's place in its set (0 for A): variants are rebuilt from exam, seed and index."""
+    pupil: int | None = None
+    """For a class set, the pupil's place (1-based) in the class list."""
+
+
+def payload(exam_id: str, variant: str, seed: int, index: int | None = None, pupil: int | None = None) -> str:
+    """The text a sheet's QR code holds: `booklet:exam=<id>;variant=<code>;seed=<seed>`, then
+    `;index=<i>` on answer sheets (to rebuild the variant) and `;pupil=<n>` on a named copy."""
+    text = f"{PREFIX}exam={exam_id};variant={variant};seed={seed}"
+    if index is not None:
+        text += f";index={index}"
+    if pupil is not None:
+        text += f";pupil={pupil}"
+    return text
+
+
+def parse_payload(text: str) -> SheetId | None:
+    """The `SheetId` a QR code's text names, or None when it is not a booklet sheet's code."""
+    if not text.startswith(PREFIX):
+        return None
+    fields: dict[str, str] = {}
+    for part in text[len(PREFIX) :].split(";"):
+        key, equals, value = part.partition("=")
+        if not equals or key in fields:
+            return None
+        fields[key] = value
+    try:
+        return SheetId(
+            exam=fields["exam"],
+            variant=fields["variant"],
+            seed=int(fields["seed"]),
+            index=int(fields["index"]) if "index" in fields else None,
+            pupil=int(fields["pupil"]) if "pupil" in fields else None,
+        )
+    except (KeyError, ValueError):
+        return None
 
 
 def qr_svg(text: str, anchor: str, width_mm: float = 22.0) -> Markup:

@@ -106,6 +106,14 @@ class SheetExercise:
     columns: tuple[str, ...] = ()
     rows: tuple[tuple[Cell, ...], ...] = ()
     pool: tuple[Choice, ...] = ()
+    lettered: tuple[Choice, ...] = ()
+    """What an answer sheet's circles stand for, lettered (exam variants only): a cloze's or a
+    table's word bank, or a sorting task's categories. The question paper prints the letters only
+    when answer sheets are printed with it; a lesson's worksheet never has them."""
+
+    def letter_of(self, text: str) -> str:
+        """The letter `text` has in `lettered`; empty when it has none (a lesson, or no such word)."""
+        return next((choice.letter for choice in self.lettered if choice.text == text), "")
 
     @property
     def anchor(self) -> str:

@@ -89,15 +89,21 @@ def test_a_named_copy_is_its_variant_with_the_name_and_nothing_else(exam_sets):
                     assert name in mine and name not in theirs
                     mine = mine.replace(name, "", 1)
                 assert mine.split() == theirs.split()
-                # Pixels: the copy differs from its variant only where the name is written.
+                # Pixels: the copy differs from its variant only where the name is written (and
+                # on an answer sheet, in its QR code, which holds the pupil's place).
                 before = variant_images[variant * per_copy + page]
                 after = copy_images[number * per_copy + page]
-                changed = ImageChops.difference(before, after).getbbox()
+                difference = ImageChops.difference(before, after)
                 if page:
-                    assert changed is None
-                else:
-                    name_box = _words_box(copy_text.chars[number * per_copy], name)
-                    assert changed is not None and _inside(changed, name_box, scale=60 / 72, slack=3)
+                    assert difference.getbbox() is None
+                    continue
+                name_box = _words_box(copy_text.chars[number * per_copy], name)
+                if kind == "answer-sheets":
+                    qr_box = _qr_box(copies, number * per_copy)
+                    assert difference.crop(_scaled(qr_box)).getbbox() is not None, "the copy's own QR code"
+                    difference.paste(0, _scaled(qr_box))
+                changed = difference.getbbox()
+                assert changed is not None and _inside(changed, name_box, scale=60 / 72, slack=3)
     # The variants' pages are stored once, whatever the number of pupils: a copy costs its name.
     assert len(exam_sets["named-1"]["small-exam-sheets.pdf"]) < 1.5 * len(exam_sets["plain"]["small-exam-sheets.pdf"])
 
@@ -116,6 +122,22 @@ def _words_box(chars: list[dict], name: str) -> tuple[float, float, float, float
         max(c["x1"] for c in run),
         max(c["bottom"] for c in run),
     )
+
+
+def _qr_box(pdf: bytes, page: int) -> tuple[float, float, float, float]:
+    """The white square under a page's QR code (22 mm), in PDF points from the top left."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        rects = [r for r in document.pages[page].rects if abs(r["width"] - 22 * 72 / 25.4) < 1]
+        (square,) = {(round(r["x0"], 1), round(r["top"], 1), round(r["x1"], 1), round(r["bottom"], 1)) for r in rects}
+    return square
+
+
+def _scaled(box: tuple[float, float, float, float], scale: float = 60 / 72) -> tuple[int, int, int, int]:
+    return (int(box[0] * scale) - 1, int(box[1] * scale) - 1, int(box[2] * scale) + 2, int(box[3] * scale) + 2)
 
 
 def _inside(box, outer, scale: float, slack: float) -> bool:

@@ -176,6 +176,19 @@ class ExamSection(ContentModel):
     """Tasks and pools of the section."""
 
 
+class MarkBand(ContentModel):
+    """One mark of the scale: earned from a share of the total points upwards."""
+
+    mark: Text
+    """The mark as the results write it, e.g. «5»."""
+    from_: int = Field(alias="from", ge=0, le=100)
+    """The lowest percentage of the total points that earns this mark."""
+
+
+DEFAULT_MARKS: tuple[tuple[str, int], ...] = (("5", 85), ("4", 65), ("3", 40), ("2", 0))
+"""The scale without `marks`: 85–100 % «5», 65–84 % «4», 40–64 % «3», below 40 % «2»."""
+
+
 class Exam(TitleBlock):
     """A summative assessment for a unit (БЖБ) or a term (ТЖБ)."""
 
@@ -191,6 +204,36 @@ class Exam(TitleBlock):
     """The exam's sections, printed in this order."""
     total: int | None = Field(default=None, ge=1)
     """The total points, if you want it checked against the tasks' points."""
+    marks: list[MarkBand] | None = Field(default=None, min_length=2)
+    """The marks and the percentage each starts at, highest first, the last from 0; without it
+    85 % gives «5», 65 % «4», 40 % «3» and less «2»."""
+
+    @model_validator(mode="after")
+    def _marks_descend(self) -> Exam:
+        """A scale that is not highest first, or leaves a result without a mark, would give a
+        wrong mark silently; the slip is reported at the key that is wrong."""
+        bands = self.marks or []
+        for index, band in enumerate(bands[1:], start=1):
+            if band.from_ >= bands[index - 1].from_:
+                raise content_error(
+                    f"mark «{band.mark}» starts at {band.from_} %, not below the {bands[index - 1].from_} % above it",
+                    at=("marks", index, "from"),
+                    hint="list the marks highest first, each starting lower than the one before",
+                )
+            if band.mark in [other.mark for other in bands[:index]]:
+                raise content_error(f"mark «{band.mark}» is listed twice", at=("marks", index, "mark"))
+        if bands and bands[-1].from_ != 0:
+            raise content_error(
+                f"the lowest mark «{bands[-1].mark}» starts at {bands[-1].from_} %: "
+                "a result below it would have no mark",
+                at=("marks", len(bands) - 1, "from"),
+                hint="let the last mark start from 0",
+            )
+        return self
+
+    def mark_scale(self) -> tuple[tuple[str, int], ...]:
+        """(mark, lowest percentage) of each mark, highest first: the file's `marks` or `DEFAULT_MARKS`."""
+        return tuple((band.mark, band.from_) for band in self.marks) if self.marks else DEFAULT_MARKS
 
     def tasks(self) -> list[tuple[Loc, Task]]:
         """Every task with its place in the file, pool members included, in file order."""

@@ -1,0 +1,189 @@
+"""annotated.pdf: every scanned page as it was read, with the marking drawn over it.
+
+A teacher checks a pupil's result against the sheet itself, so each page shows, at the
+circles the sheet printed: the pupil's right answers ringed green; a wrong answer ringed
+red, with the right circle ringed thin green beside it (also on a row left blank); doubts
+ringed orange; each task's points beside its first row; the total and the mark at the top
+(or «толық емес» while doubts are open). A page that could not be read is shown with the
+reason in red. Drawn with Pillow (its text takes Cyrillic, OpenCV's does not), one image a
+page at `PIXELS_PER_MM`, written with reportlab's invariant mode: no date, same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ..model import Exam
+from ..resources import fonts_dir
+from ..roster import Pupil
+from . import words
+from .geometry import Circle
+from .marking import ItemResult, SheetResult, TaskResult
+from .readings import PIXELS_PER_MM, PageReading
+
+GREEN = (0, 150, 60)
+RED = (215, 30, 30)
+ORANGE = (240, 140, 0)
+INK = (25, 60, 160)
+"""The points and the head: blue, as a teacher's pen, apart from the pupil's black."""
+
+A4 = (210.0, 297.0)
+
+
+@cache
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(fonts_dir() / ("PTSans-Bold.ttf" if bold else "PTSans-Regular.ttf")), size)
+
+
+def _px(mm: float) -> int:
+    return round(mm * PIXELS_PER_MM)
+
+
+def _canvas(image: object, size_mm: tuple[float, float]) -> Image.Image:
+    if image is None:
+        return Image.new("RGB", (_px(size_mm[0]), _px(size_mm[1])), "white")
+    return Image.fromarray(np.asarray(image, dtype=np.uint8)).convert("RGB")
+
+
+Colour = tuple[int, int, int]
+
+
+def _ring(draw: ImageDraw.ImageDraw, circle: Circle, colour: Colour, width: int, grow: float = 1.0) -> None:
+    """A ring `grow` mm outside the printed one, so the pupil's mark stays visible inside it."""
+    r = _px(circle.radius + grow)
+    x, y = _px(circle.x), _px(circle.y)
+    draw.ellipse((x - r, y - r, x + r, y + r), outline=colour, width=width)
+
+
+def _item(draw: ImageDraw.ImageDraw, item: ItemResult) -> None:
+    by_mark = {reading.circle.mark: reading.circle for reading in item.readings}
+    if item.status == "doubt":
+        for reading in item.readings:
+            if reading.state != "empty":
+                _ring(draw, reading.circle, ORANGE, 4)
+        if all(reading.state == "empty" for reading in item.readings):
+            for reading in item.readings:
+                _ring(draw, reading.circle, ORANGE, 2)
+        return
+    chosen = by_mark.get(item.answer or "")
+    if chosen is not None:
+        _ring(draw, chosen, GREEN if item.status == "right" else RED, 4)
+    if item.status != "right" and item.right in by_mark:
+        _ring(draw, by_mark[item.right], GREEN, 3, grow=0.9)
+
+
+def _points_place(task: TaskResult) -> tuple[float, float, str] | None:
+    """Where a task's points go, mm, with the text's anchor: right of its first row's last
+    circle; for an open task left of its first tick box (its descriptors' text is to the right)."""
+    if task.items and task.items[0].readings:
+        first = task.items[0].readings
+        last = max(first, key=lambda reading: reading.circle.x).circle
+        return last.x + last.radius + 3, first[0].circle.y, "lm"
+    if task.ticks and task.ticks[0].reading is not None:
+        box = task.ticks[0].reading.box
+        return box.x - box.size / 2 - 1.5, box.y, "rm"
+    return None
+
+
+def _task(draw: ImageDraw.ImageDraw, task: TaskResult) -> None:
+    for item in task.items:
+        _item(draw, item)
+    for tick in task.ticks:
+        if tick.reading is None:
+            continue
+        box = tick.reading.box
+        half = _px(box.size / 2 + 0.8)
+        x, y = _px(box.x), _px(box.y)
+        colour = ORANGE if tick.status == "doubt" else GREEN if tick.status == "ticked" else None
+        if colour is not None:
+            draw.rectangle((x - half, y - half, x + half, y + half), outline=colour, width=4 if colour == ORANGE else 3)
+    place = _points_place(task)
+    if place is not None:
+        text = f"{'?' if task.points is None else task.points}/{task.out_of}"
+        colour = ORANGE if task.points is None else INK
+        draw.text((_px(place[0]), _px(place[1])), text, fill=colour, font=_font(_px(4.2), bold=True), anchor=place[2])
+
+
+def _head(draw: ImageDraw.ImageDraw, width: int, lines: Sequence[str], colour: Colour) -> None:
+    """A white band across the top between the corner markers, holding `lines`."""
+    font = _font(_px(3.6), bold=True)
+    top, height = _px(1.5), _px(5.0) * len(lines) + _px(1.5)
+    draw.rectangle((_px(16), top, width - _px(16), top + height), fill="white", outline=colour, width=3)
+    for index, line in enumerate(lines):
+        draw.text((width // 2, top + _px(3.2) + index * _px(5.0)), line, fill=colour, font=font, anchor="mm")
+
+
+def annotated_page(result: SheetResult, roster: Sequence[Pupil] | None = None) -> Image.Image:
+    """One marked page, drawn."""
+    geometry = result.reading.geometry
+    size = (geometry.page_width, geometry.page_height) if geometry else A4
+    image = _canvas(result.reading.page_image, size)
+    draw = ImageDraw.Draw(image)
+    for task in result.tasks:
+        _task(draw, task)
+    name = words.who(result, roster)[0]
+    first = f"{name} · {words.VARIANT} {result.variant.letter} ({result.variant.code})"
+    if result.complete:
+        percent = f"{result.percent:.1f}".replace(".", ",")
+        second = f"{words.TOTAL}: {result.total}/{result.out_of} ({percent} %) · {words.MARK}: «{result.mark}»"
+        _head(draw, image.width, (first, second), INK)
+    else:
+        second = f"{words.INCOMPLETE}: {result.doubts} күмәнді жауап, {words.SEE_REVIEW}"
+        _head(draw, image.width, (first, second), ORANGE)
+    return image
+
+
+def unreadable_page(reading: PageReading) -> Image.Image:
+    """A page that could not be read, as it came, with why."""
+    image = _canvas(reading.page_image, A4)
+    draw = ImageDraw.Draw(image)
+    _head(draw, image.width, (f"{reading.source.file}, {reading.source.page}-бет", reading.problem), RED)
+    return image
+
+
+def annotated_pdf(
+    exam: Exam,
+    results: Iterable[SheetResult],
+    unreadable: Iterable[PageReading] = (),
+    roster: Sequence[Pupil] | None = None,
+) -> bytes:
+    """annotated.pdf: a page per marked sheet, then the unreadable pages, in the order given."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    pdf = Canvas(out, invariant=1, pageCompression=1)
+    pages = [annotated_page(r, roster) for r in results] + [unreadable_page(r) for r in unreadable]
+    for image in pages:
+        width = A4[0] * mm
+        height = width * image.height / image.width
+        pdf.setPageSize((width, height))
+        pdf.drawImage(ImageReader(image), 0, 0, width, height)
+        pdf.showPage()
+    if not pages:
+        pdf.setPageSize((A4[0] * mm, A4[1] * mm))
+        pdf.showPage()
+    pdf.save()
+    return _dated(out.getvalue(), exam)
+
+
+def _dated(data: bytes, exam: Exam) -> bytes:
+    """The PDF with the exam's title, author and date instead of reportlab's placeholders
+    (its invariant mode writes 2000-01-01), as every booklet PDF dates from its file."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        date = f"D:{exam.date:%Y%m%d}000000Z" if exam.date else None
+        info = {"/Title": f"{exam.title} – {words.ANNOTATED}", "/Author": exam.author, "/Subject": exam.subject}
+        info |= {"/Creator": "booklet", "/Producer": "booklet"}
+        info |= {"/CreationDate": date, "/ModDate": date} if date else {}
+        pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()

@@ -1,0 +1,220 @@
+"""The results of a scanning run as a teacher files them: results.xlsx, results.csv, items.csv.
+
+Sheet 1 «Нәтижелер» has one row per pupil (points per task and per criterion, total,
+percentage, mark); sheet 2 «Сұрақтар» one row per item of each variant (how many got it
+right, which wrong answers were chosen how often, items nobody or everybody got right).
+Items are counted per variant: a variant shuffles its tasks, items and options, so task 3's
+item 2 and its option «Б» are different things in variants А and Б.
+
+A result with an open doubt has no total and no mark: its mark cell says «толық емес» and its
+status how many answers wait for review, so an incomplete result is never filed as a mark.
+
+The same input gives the same bytes: the workbook's dates are the exam's date, not the
+clock, and its zip entries are written again with one fixed time (zipfile stamps them with
+the moment of writing). The CSV files are UTF-8 with a byte-order mark, semicolons between
+cells and a decimal comma, as Excel in Kazakh and Russian settings writes and reads them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import Exam
+from ..roster import Pupil
+from . import words
+from .annotated import annotated_pdf
+from .marking import SheetResult
+from .readings import PageReading
+
+__all__ = ["ItemStatistic", "annotated_pdf", "item_statistics", "items_csv", "results_csv", "results_xlsx", "summary"]
+
+Cell = str | int | float | None
+
+
+def pupil_table(exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pupil] | None) -> list[list[Cell]]:
+    """Sheet 1 as rows of cells, the heading row first."""
+    numbers = sorted({task.number for result in results for task in result.tasks})
+    criteria = [criterion.id for criterion in exam.criteria]
+    head: list[Cell] = [words.PUPIL, words.CLASS, words.VARIANT, words.FILE, words.PAGE]
+    head += [words.task_heading(n) for n in numbers] + criteria
+    head += [words.TOTAL, words.OUT_OF, words.PERCENT, words.MARK, words.STATUS]
+    rows = [head]
+    for result in results:
+        name, class_name = words.who(result, roster)
+        points = {task.number: task.points for task in result.tasks}
+        row: list[Cell] = [name, class_name, f"{result.variant.letter} ({result.variant.code})"]
+        row += [result.source.file, result.source.page]
+        row += ["?" if points.get(n, 0) is None else points.get(n) for n in numbers]
+        row += [result.criterion_points(c) for c in criteria]
+        percent = None if result.percent is None else round(result.percent, 1)
+        row += [result.total, result.out_of, percent, result.mark or words.INCOMPLETE, _status(result)]
+        rows.append(row)
+    return rows
+
+
+def _status(result: SheetResult) -> str:
+    if result.complete:
+        return words.DONE
+    return f"{words.INCOMPLETE}: {result.doubts} күмәнді жауап (review.html, corrections.csv)"
+
+
+@dataclass(frozen=True)
+class ItemStatistic:
+    """How one item of one variant went across the pupils who had that variant."""
+
+    variant: str
+    task: int
+    item: str
+    """The row's label, or «Д1», «Д2» … for an open task's descriptors."""
+    right_mark: str
+    answered: int
+    """Sheets with this item settled (doubts still open are counted in `doubts` only)."""
+    right: int
+    wrong: tuple[tuple[str, int], ...]
+    """Each wrong mark chosen, with how often, in the order of the row's marks."""
+    blank: int
+    doubts: int
+
+    @property
+    def share(self) -> float | None:
+        return None if not self.answered else 100 * self.right / self.answered
+
+    @property
+    def flag(self) -> str:
+        if not self.answered:
+            return ""
+        return words.NOBODY_RIGHT if self.right == 0 else words.EVERYBODY_RIGHT if self.right == self.answered else ""
+
+
+def item_statistics(results: Sequence[SheetResult]) -> tuple[ItemStatistic, ...]:
+    """One statistic per (variant, task, item), variants in their order, items as printed."""
+    tally: dict[tuple[int, int, str], dict] = {}
+    order: dict[tuple[int, int, str], tuple[str, str, list[str]]] = {}
+    for result in sorted(results, key=lambda r: r.variant.index):
+        for task, answer in zip(result.tasks, result.key, strict=True):
+            for item, row in zip(task.items, answer.rows, strict=True):
+                key = (result.variant.index, task.number, item.item)
+                order.setdefault(key, (result.variant.letter, item.right, [b.mark for b in row.bubbles]))
+                _count(tally.setdefault(key, {}), item.status, item.answer)
+            for tick in task.ticks:
+                key = (result.variant.index, task.number, f"Д{tick.descriptor + 1}")
+                order.setdefault(key, (result.variant.letter, "+", []))
+                status = {"ticked": "right", "not ticked": "blank"}.get(tick.status, "doubt")
+                _count(tally.setdefault(key, {}), status, None)
+    stats = []
+    for key in sorted(order):
+        letter, right_mark, marks = order[key]
+        counts = tally[key]
+        wrong = tuple((mark, counts[mark]) for mark in marks if counts.get(mark))
+        answered = counts.get("right", 0) + counts.get("blank", 0) + sum(n for _, n in wrong)
+        right, blank, doubts = counts.get("right", 0), counts.get("blank", 0), counts.get("doubt", 0)
+        stats.append(ItemStatistic(letter, key[1], key[2], right_mark, answered, right, wrong, blank, doubts))
+    return tuple(stats)
+
+
+def _count(counts: dict, status: str, answer: str | None) -> None:
+    bucket = answer if status == "wrong" and answer is not None else status
+    counts[bucket] = counts.get(bucket, 0) + 1
+
+
+def item_table(results: Sequence[SheetResult]) -> list[list[Cell]]:
+    """Sheet 2 as rows of cells, the heading row first."""
+    head: list[Cell] = [words.VARIANT, words.TASK_COLUMN, words.ITEM, words.RIGHT_ANSWER, words.ANSWERED]
+    head += [words.SHARE_RIGHT, words.WRONG_CHOSEN, words.BLANK, words.DOUBTS, words.FLAG]
+    rows = [head]
+    for s in item_statistics(results):
+        wrong = ", ".join(f"{mark}: {n}" for mark, n in s.wrong)
+        share = None if s.share is None else round(s.share, 1)
+        rows.append([s.variant, s.task, s.item, s.right_mark, s.answered, share, wrong, s.blank, s.doubts, s.flag])
+    return rows
+
+
+def results_xlsx(exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pupil] | None = None) -> bytes:
+    """results.xlsx: the pupils' sheet (header frozen with the names) and the items' sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook()
+    when = dt.datetime.combine(exam.date, dt.time()) if getattr(exam, "date", None) else dt.datetime(2000, 1, 1)
+    book.properties.created = book.properties.modified = when
+    book.properties.creator = book.properties.lastModifiedBy = "booklet"
+    book.properties.title = exam.title
+    for sheet, (title, rows) in zip(
+        (book.active, book.create_sheet()),
+        (("Нәтижелер", pupil_table(exam, results, roster)), ("Сұрақтар", item_table(results))),
+        strict=True,
+    ):
+        sheet.title = title
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "B2"
+        for index, column in enumerate(zip(*rows, strict=True), start=1):
+            width = max(len(str(value)) for value in column[1:] if value is not None) if len(rows) > 1 else 0
+            sheet.column_dimensions[_letter(index)].width = min(max(width, len(str(column[0])) // 2, 6) + 2, 45)
+    out = io.BytesIO()
+    # openpyxl's `save` stamps `modified` with the clock; its writer, called directly, keeps ours.
+    ExcelWriter(book, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return _fixed_zip(out.getvalue())
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same zip with every entry stamped 1980-01-01, the earliest time a zip can hold."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def _csv(rows: list[list[Cell]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def results_csv(exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pupil] | None = None) -> bytes:
+    """results.csv: sheet 1 of results.xlsx."""
+    return _csv(pupil_table(exam, results, roster))
+
+
+def items_csv(results: Sequence[SheetResult]) -> bytes:
+    """items.csv: sheet 2 of results.xlsx."""
+    return _csv(item_table(results))
+
+
+def summary(results: Sequence[SheetResult], unreadable: Sequence[PageReading]) -> str:
+    """The line `booklet scan` prints: sheets marked, the average of the complete ones,
+    answers to review, pages that could not be read."""
+    complete = [r for r in results if r.complete]
+    text = f"{len(results)} {'sheet' if len(results) == 1 else 'sheets'} read, {len(complete)} marked"
+    if complete:
+        text += f", average {sum(r.percent or 0 for r in complete) / len(complete):.1f} %"
+    doubts = sum(r.doubts for r in results)
+    if doubts:
+        waiting = len(results) - len(complete)
+        text += (
+            f"; {doubts} {'answer' if doubts == 1 else 'answers'} to review on {waiting} "
+            f"{'sheet' if waiting == 1 else 'sheets'} (review.html, then corrections.csv)"
+        )
+    if unreadable:
+        text += f"; {len(unreadable)} {'page' if len(unreadable) == 1 else 'pages'} unreadable (see review.html)"
+    return text
