@@ -79,7 +79,7 @@ def _is_exam(data: object) -> bool:
 def test_every_yaml_block_is_a_lesson_a_course_an_exam_an_exercise_or_a_section():
     for block, data in _yaml_blocks():
         known = _is_lesson(data) or _is_course(data) or _is_exam(data)
-        known = known or _is_list_of(data, "type") or _is_list_of(data, "title", "text")
+        known = known or _is_list_of(data, "type") or _is_list_of(data, "title", "text") or _is_marks(data)
         assert known, f"this README YAML block is not checked by any test:\n{block}"
 
 
@@ -90,6 +90,20 @@ def test_example_exam_loads_beside_the_bundled_lessons(tmp_path):
     (folder / "exam.yaml").write_text(block, encoding="utf-8")
     exam = load_exam(folder / "exam.yaml")
     assert exam.points == exam.total
+
+
+def _is_marks(data) -> bool:
+    return isinstance(data, dict) and list(data) == ["marks"]
+
+
+def test_the_example_mark_scale_loads_in_the_example_exam(tmp_path):
+    (marks,) = [block for block, data in _yaml_blocks() if _is_marks(data)]
+    (block,) = [block for block, data in _yaml_blocks() if _is_exam(data)]
+    folder = tmp_path / "unit"
+    shutil.copytree(sample_course().parent, folder)
+    (folder / "exam.yaml").write_text(block.rstrip("\n") + "\n" + marks, encoding="utf-8")
+    exam = load_exam(folder / "exam.yaml")
+    assert exam.mark_scale() == (("5", 85), ("4", 65), ("3", 40), ("2", 0))
 
 
 def test_example_course_validates():
