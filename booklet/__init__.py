@@ -43,6 +43,8 @@ _HOMES = {
     "sample_course": "resources",
     "sample_exam": "resources",
     "sample_lesson": "resources",
+    "Marked": "scan.grade",
+    "scan_exam": "scan.grade",
 }
 """Where each name of the API lives. Names are imported when first used, so a command that
 only checks files never loads WeasyPrint or reportlab (`booklet --help` in a tenth of the time)."""
@@ -68,6 +70,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from .progress import Progress
     from .render import Renderer
     from .resources import sample_course, sample_exam, sample_lesson
+    from .scan.grade import Marked, scan_exam
 
 __all__ = [
     "ASSIGNMENTS",
@@ -114,6 +117,8 @@ __all__ = [
     "sample_course",
     "sample_lesson",
     "to_latin",
+    "Marked",
+    "scan_exam",
 ]
 
 

@@ -222,6 +222,56 @@ def exam_command(
         click.echo(f"the same set again: --variants {variants} --seed {made.seed}")
 
 
+@main.command("scan")
+@click.argument("scans", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--exam",
+    "exam",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The exam file the sheets were printed from (the same file, as it was then).",
+)
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The class list the named sheets were printed with: names for the results.",
+)
+@click.option(
+    "--corrections",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A corrections file (CSV) settling what review.html lists as doubtful.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("marked"),
+    show_default=True,
+    help="Folder for results.xlsx, the CSV files, review.html and annotated.pdf.",
+)
+@lang_option
+@script_option
+@_user_errors
+def scan_command(
+    scans: tuple[Path, ...],
+    exam: Path,
+    roster: Path | None,
+    corrections: Path | None,
+    out_dir: Path,
+    lang: str | None,
+    script: str | None,
+) -> None:
+    """Read filled answer sheets (scanned PDFs, phone photos), mark them against each variant's key, report.
+
+    Pages may come in any order, any way up, mixed variants; what cannot be read for sure is
+    listed in review.html and settled with --corrections, never guessed."""
+    from . import scan_exam
+
+    marked = scan_exam(scans, exam, out_dir, roster=roster, corrections=corrections, lang=lang, script=script)
+    click.echo(marked.summary)
+
+
 @main.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @script_option
