@@ -45,12 +45,18 @@ class PrintedSet:
     keys: tuple  # each copy's {(task, item): right mark}
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory) -> PrintedSet:
-    folder = tmp_path_factory.mktemp("class-set")
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory, once_per_run) -> PrintedSet:
+    """Printed once for the run (both test workers read it): a build and two sheet plans."""
+    shared = tmp_path_factory.getbasetemp().parent / "scan-class-set"
+    return once_per_run("scan-class-set", lambda: _printed(shared))
+
+
+def _printed(folder: Path) -> PrintedSet:
+    folder.mkdir(parents=True, exist_ok=True)
     roster = folder / "class.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    made = build_exam(EXAM, folder / "out", variants=2, seed=5, roster=roster, answer_sheets=True, jobs=1)
+    made = build_exam(EXAM, folder / "out", variants=2, seed=5, roster=roster, answer_sheets=True, jobs=1, force=True)
     pdf = (folder / "out" / "industrialisation-bjb-answer-sheets.pdf").read_bytes()
     exam = load_exam(EXAM)
     labels, _ = page_settings(exam, None, None)
