@@ -203,7 +203,7 @@ def test_a_blank_page_is_reported_by_file_and_page_not_guessed(printed, tmp_path
 def test_an_image_too_small_and_a_file_that_is_no_scan_are_clear_errors(tmp_path):
     small = tmp_path / "small.png"
     cv2.imwrite(str(small), np.full((300, 200), 255, np.uint8))
-    with pytest.raises(ScanError, match=r"small.png, page 1: the image is 200×300 pixels, too small"):
+    with pytest.raises(ScanError, match=r"small.png: the image is 200×300 pixels, too small"):
         list(scanned_pages(small))
     text = tmp_path / "notes.txt"
     text.write_text("not a scan", encoding="utf-8")

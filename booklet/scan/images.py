@@ -37,8 +37,8 @@ def scanned_pages(path: str | Path) -> Iterator[tuple[PageSource, np.ndarray]]:
         raise ScanError(f"{path}: cannot read the scan: {error.strerror}") from None
     if data.startswith(b"%PDF"):
         yield from _pdf_pages(path, data)
-    elif path.suffix.lower() in PHOTOS or data[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1"):
-        yield PageSource(str(path), 1), _checked(path, 1, _photo(path, data))
+    elif path.suffix.lower() in PHOTOS or data[:4] == b"\x89PNG" or data[:3] == b"\xff\xd8\xff":
+        yield PageSource(str(path), 1), _checked(str(path), _photo(path, data))
     else:
         raise ScanError(f"{path}: not a PDF, JPEG or PNG; scan the answer sheets to PDF, or photograph them")
 
@@ -55,7 +55,8 @@ def _pdf_pages(path: Path, data: bytes) -> Iterator[tuple[PageSource, np.ndarray
             bitmap = document[index].render(scale=SCAN_DPI / 72, grayscale=True)
             image = bitmap.to_numpy()
             image = image[:, :, 0] if image.ndim == 3 else image
-            yield PageSource(str(path), index + 1), _checked(path, index + 1, np.ascontiguousarray(image))
+            where = f"{path}, page {index + 1}"
+            yield PageSource(str(path), index + 1), _checked(where, np.ascontiguousarray(image))
     finally:
         document.close()
 
@@ -69,11 +70,12 @@ def _photo(path: Path, data: bytes) -> np.ndarray:
     return image
 
 
-def _checked(path: Path, page: int, image: np.ndarray) -> np.ndarray:
+def _checked(where: str, image: np.ndarray) -> np.ndarray:
+    """`image`, if it has pixels enough for circles 5 mm wide to be measured."""
     if min(image.shape[:2]) < SMALLEST:
         height, width = image.shape[:2]
         raise ScanError(
-            f"{path}, page {page}: the image is {width}×{height} pixels, too small to read circles; "
+            f"{where}: the image is {width}×{height} pixels, too small to read circles; "
             f"scan at 150 dpi or more, or photograph the sheet closer (at least {SMALLEST} pixels a side)"
         )
     return image

@@ -47,14 +47,23 @@ TICKED, UNTICKED = 0.04, 0.012
 """A teacher's tick covers 8-20 % of its box's inside: over TICKED ticked, under UNTICKED not."""
 SEARCH = 4
 """Pixels each way a ring is looked for round where four markers put it."""
-COARSE = 1.5
-"""Pixels a millimetre the whole page is first aligned at after three markers."""
+COARSE = (0.5, 1.5)
+"""Pixels a millimetre the whole page is aligned at after three markers, coarse to fine."""
 A4 = markers(210, 297)
 """The markers of an A4 sheet: where they are looked for before the QR code names the sheet."""
 QR_SEARCH = (130.0, 0.0, 80.0, 60.0)
 """Where on the page (x, y, width, height, mm) the QR code is looked for once straightened."""
 RING_MATCH = 0.6
 """Least correlation of a scanned ring with the blank's to be taken as a point for alignment."""
+
+RING_DARK, RING_SEEN = 0.25, 0.5
+"""An empty circle's printed ring must be seen (this dark) over this share of it; if not, the
+page is not where it is measured there (or something covers it): uncertain ("smudge")."""
+LOST_RINGS = 0.05
+"""Share of circles whose ring is not seen above which the page is not read at all."""
+
+MARGIN = 2
+"""Pixels (a third of a millimetre) round the print where ink is not measured."""
 
 PlanFor = Callable[[SheetId], Any]
 
@@ -67,6 +76,11 @@ class Reference:
     """Grayscale uint8, the page as printed."""
     printed: np.ndarray
     """Darkness (0 to 1) of the print, widened by a pixel each way: ink there is not a mark."""
+    paper: np.ndarray
+    """Where nothing is printed within `MARGIN` pixels: only there is ink measured, so that a
+    blurred ring or box edge (a phone's 0.3 mm blur) is not taken for a mark beside it."""
+    windows: tuple[Window, ...]
+    """Where each of the geometry's circles is measured, in its order."""
 
 
 def read_page(image: np.ndarray, source: PageSource, plan_for: PlanFor) -> PageReading:
@@ -86,29 +100,47 @@ def read_page(image: np.ndarray, source: PageSource, plan_for: PlanFor) -> PageR
     if plan is None:
         problem = f"the QR code names exam «{sheet.exam}», variant {sheet.variant}: not a sheet of this exam"
         return PageReading(source, sheet, page_image=image, problem=problem)
+    if plan.geometry.markers != A4:
+        found = straighten.assign_markers(blobs, plan.geometry.markers)
+    page, notes, problem = _straightened(flat, found, code, plan)
+    if page is None:
+        return PageReading(source, sheet, plan.geometry, page_image=image, problem=problem, notes=notes)
+    return _measured(page, source, sheet, plan, notes)
+
+
+def _straightened(flat: np.ndarray, found: dict, code: straighten.Code, plan: Any) -> tuple[Any, list[str], str]:
+    """The page at `PIXELS_PER_MM`, aligned to the plan's blank; the notes on the way; or None
+    and why not."""
     geometry: SheetGeometry = plan.geometry
-    if geometry.markers != A4:
-        found = straighten.assign_markers(blobs, geometry.markers)
     if len(found) < 3:
-        problem = "fewer than three corner markers found: scan the whole page, markers included"
-        return PageReading(source, sheet, geometry, page_image=image, problem=problem)
+        return None, [], "fewer than three corner markers found: scan the whole page, markers included"
     homography = straighten.marker_homography(found, geometry.markers)
+    if len(found) == 3:
+        homography = straighten.guess_with_code(found, geometry, code)
     if not _code_in_its_box(code, homography, geometry):
-        problem = "the corner markers and the QR code do not agree: is the page folded or cut?"
-        return PageReading(source, sheet, geometry, page_image=image, problem=problem)
+        return None, [], "the corner markers and the QR code do not agree: is the page folded or cut?"
     reference = _reference(plan)
     page, aligned = _aligned(flat, homography, reference, geometry, wide=len(found) < 4)
     if page is None and len(found) == 4:  # a marker cut by a staple or a fold, not quite square
         page, aligned = _aligned(flat, homography, reference, geometry, wide=True)
-    homography = aligned
-    notes = _notes(found, homography, flat.shape)
+    notes = _notes(found, aligned, flat.shape)
     if page is None:
-        problem = "the printed circles do not line up with the sheet: scan the page again, flat"
-        return PageReading(source, sheet, geometry, page_image=image, problem=problem, notes=notes)
+        return None, notes, "the printed circles do not line up with the sheet: scan the page again, flat"
+    return page, notes, ""
+
+
+def _measured(page: np.ndarray, source: PageSource, sheet: SheetId, plan: Any, notes: list[str]) -> PageReading:
+    """Every circle and tick box of the straightened `page` measured against the plan's blank."""
+    geometry, reference = plan.geometry, _reference(plan)
     dark = 1 - page.astype(np.float32) / 255
-    ink = (dark - reference.printed) > INKED
-    circles = tuple(_circle(ink, dark, reference.printed, circle) for circle in geometry.circles)
-    ticks = tuple(_tick(ink, reference.printed, box) for box in geometry.ticks)
+    excess = np.clip(dark - reference.printed, 0, 1)
+    measured = [_circle(excess, dark, w, c) for w, c in zip(reference.windows, geometry.circles)]
+    lost = sum(1 for _, ring_seen in measured if not ring_seen)
+    if lost > LOST_RINGS * len(measured):
+        problem = f"{lost} of {len(measured)} printed circles are not where the sheet has them: scan the page again"
+        return PageReading(source, sheet, geometry, page_image=page, problem=problem, notes=notes)
+    circles = tuple(reading for reading, _ in measured)
+    ticks = tuple(_tick(excess > INKED, reference.paper, box) for box in geometry.ticks)
     return PageReading(source, sheet, geometry, circles, ticks, page, notes=notes)
 
 
@@ -145,11 +177,17 @@ def _reference(plan: Any) -> Reference:
     from .simulate import blank_page
 
     blank = blank_page(plan.blank_pdf, PIXELS_PER_MM * 25.4)
-    printed = cv2.dilate(1 - blank.astype(np.float32) / 255, np.ones((3, 3), np.uint8))
-    return Reference(blank, printed)
+    darkness = 1 - blank.astype(np.float32) / 255
+    printed = cv2.dilate(darkness, np.ones((3, 3), np.uint8))
+    near = cv2.dilate((darkness > 0.2).astype(np.uint8), np.ones((2 * MARGIN + 1, 2 * MARGIN + 1), np.uint8))
+    paper, ring = near == 0, blank < 128
+    windows = tuple(_window(circle, paper, ring) for circle in plan.geometry.circles)
+    return Reference(blank, printed, paper, windows)
 
 
-def _aligned(flat: np.ndarray, homography: np.ndarray, reference: Reference, geometry: SheetGeometry, wide: bool) -> tuple[np.ndarray | None, np.ndarray]:
+def _aligned(
+    flat: np.ndarray, homography: np.ndarray, reference: Reference, geometry: SheetGeometry, wide: bool
+) -> tuple[np.ndarray | None, np.ndarray]:
     """The page straightened, then aligned to the blank sheet: after three markers (an affine
     guess, a photo's perspective still in it) first as a whole, coarsely (`_coarse`); then by
     its printed rings, each found within `SEARCH` pixels of where it should be, a homography
@@ -179,23 +217,29 @@ def _aligned(flat: np.ndarray, homography: np.ndarray, reference: Reference, geo
 
 
 def _coarse(flat: np.ndarray, homography: np.ndarray, reference: Reference) -> np.ndarray | None:
-    """`homography` corrected by matching the whole page with the blank at `COARSE` pixels a
-    millimetre (OpenCV's ECC, a homography): the headings, rules and rows of rings line up
-    from several millimetres off, where rings alone could be taken for their neighbours."""
-    scale = np.diag([COARSE / PIXELS_PER_MM, COARSE / PIXELS_PER_MM, 1.0])
-    size = round(reference.blank.shape[1] * COARSE / PIXELS_PER_MM), round(reference.blank.shape[0] * COARSE / PIXELS_PER_MM)
-    template = cv2.resize(reference.blank, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    page = cv2.warpPerspective(flat, scale @ homography, size, flags=cv2.INTER_AREA, borderValue=255).astype(np.float32)
-    warp = np.eye(3, dtype=np.float32)
+    """`homography` corrected by matching the whole page with the blank (OpenCV's ECC, a
+    homography), at `COARSE` pixels a millimetre and finer: blocks of text and rows of rings
+    line up from a centimetre off, where rings alone would be taken for their neighbours."""
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5)
-    try:
-        _, warp = cv2.findTransformECC(template, page, warp, cv2.MOTION_HOMOGRAPHY, criteria, None, 5)
-    except cv2.error:
-        return None
-    return np.linalg.inv(scale) @ np.linalg.inv(warp) @ scale @ homography
+    for per_mm in COARSE:
+        scale = np.diag([per_mm / PIXELS_PER_MM, per_mm / PIXELS_PER_MM, 1.0])
+        height, width = (round(side * per_mm / PIXELS_PER_MM) for side in reference.blank.shape)
+        size = (width, height)
+        template = cv2.resize(reference.blank, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+        page = cv2.warpPerspective(flat, scale @ homography, size, flags=cv2.INTER_AREA, borderValue=255)
+        warp = np.eye(3, dtype=np.float32)
+        try:
+            page = page.astype(np.float32)
+            _, warp = cv2.findTransformECC(template, page, warp, cv2.MOTION_HOMOGRAPHY, criteria, None, 5)
+        except cv2.error:
+            return None
+        homography = np.linalg.inv(scale) @ np.linalg.inv(warp) @ scale @ homography
+    return homography
 
 
-def _ring_shift(page: np.ndarray, blank: np.ndarray, x: int, y: int, half: int, search: int) -> tuple[float, float] | None:
+def _ring_shift(
+    page: np.ndarray, blank: np.ndarray, x: int, y: int, half: int, search: int
+) -> tuple[float, float] | None:
     """Where the blank's patch round (x, y) best matches the page, as an offset in pixels
     (to a tenth, by a parabola through the peak), or None when nothing matches well."""
     template = blank[y - half : y + half + 1, x - half : x + half + 1]
@@ -215,48 +259,72 @@ def _vertex(values: np.ndarray) -> float:
     return 0.0 if bend >= 0 else max(-0.5, min(0.5, 0.5 * (left - right) / bend))
 
 
-def _disk(shape: tuple[int, int], x: float, y: float, inner: float, outer: float) -> np.ndarray:
-    rows, columns = np.ogrid[: shape[0], : shape[1]]
-    distance = np.hypot(columns - x, rows - y)
-    return (distance >= inner) & (distance <= outer)
+@dataclass(frozen=True)
+class Window:
+    """Where one circle is measured on the page at `PIXELS_PER_MM`: its square of the page, and
+    in it (as flat indices) the inside, the thin ring outside with each pixel's eighth of it,
+    and the printed ring. The same for every scan of a plan, so made once."""
+
+    where: tuple[slice, slice]
+    inside: np.ndarray
+    outer: np.ndarray
+    sectors: np.ndarray
+    ring: np.ndarray
 
 
-def _circle(ink: np.ndarray, dark: np.ndarray, printed: np.ndarray, circle: Circle) -> CircleReading:
-    """One circle measured: the share of its inside inked where the blank has no print, and
-    whether ink crosses the thin ring just outside it in `CROSSED` or more sectors."""
+def _window(circle: Circle, paper: np.ndarray, ring: np.ndarray) -> Window:
     radius = circle.radius * PIXELS_PER_MM
     reach = radius + OUTSIDE[1] * PIXELS_PER_MM
     cx, cy = circle.x * PIXELS_PER_MM, circle.y * PIXELS_PER_MM
     left, top = int(cx - reach) - 1, int(cy - reach) - 1
     where = np.s_[top : int(cy + reach) + 2, left : int(cx + reach) + 2]
-    ink, dark, printed = ink[where], dark[where], printed[where]
-    x, y = cx - left, cy - top
-    paper = printed < 0.5
-    inside = _disk(ink.shape, x, y, 0, 0.8 * radius) & paper
-    darkness = float(ink[inside].mean()) if inside.any() else 0.0
-    outer = _disk(ink.shape, x, y, radius + OUTSIDE[0] * PIXELS_PER_MM, reach) & paper
-    rows, columns = np.nonzero(outer)
-    sectors = ((np.arctan2(rows - y, columns - x) + np.pi) / (2 * np.pi) * 8).astype(int) % 8
-    crossed = sum(
-        1 for s in range(8) if (sectors == s).any() and ink[rows[sectors == s], columns[sectors == s]].mean() > SECTOR_INKED
-    )
-    if crossed >= CROSSED:
-        return CircleReading(circle, "uncertain", darkness, "cancelled")
+    paper, ring = paper[where], ring[where]
+    rows, columns = np.mgrid[: paper.shape[0], : paper.shape[1]]
+    distance = np.hypot(columns - (cx - left), rows - (cy - top))
+    inside = (distance <= 0.8 * radius) & paper
+    outer = (distance >= radius + OUTSIDE[0] * PIXELS_PER_MM) & (distance <= reach) & paper
+    angle = np.arctan2(rows - (cy - top), columns - (cx - left))
+    sectors = ((angle + np.pi) / (2 * np.pi) * 8).astype(int) % 8
+    return Window(where, np.flatnonzero(inside), np.flatnonzero(outer), sectors.ravel()[outer.ravel()], np.flatnonzero(ring))
+
+
+def _circle(excess: np.ndarray, dark: np.ndarray, window: Window, circle: Circle) -> tuple[CircleReading, bool]:
+    """One circle measured: the share of its inside inked where the blank has no print, and
+    whether ink crosses the thin ring just outside it in `CROSSED` or more sectors; and whether
+    its printed ring was seen (always, unless it looked empty and no ring showed).
+
+    A pixel is inked when darker than the blank by half the mark's own darkness there (its
+    90th percentile), and at least by `INKED`: the half-way line of a blurred stroke stays where
+    its edge was, so blur neither fattens a cross inside into a fill nor thins a fill."""
+    excess = excess[window.where].ravel()
+    values = excess[window.inside]
+    if values.size == 0:
+        return CircleReading(circle, "uncertain", 0.0, "smudge"), True
+    level = max(INKED, 0.5 * float(np.partition(values, int(0.9 * (values.size - 1)))[int(0.9 * (values.size - 1))]))
+    darkness = float((values >= level).mean())
+    inked = excess[window.outer] > INKED  # any ink at all: a blurred thin arm is faint
+    share = np.bincount(window.sectors, inked, 8) / np.maximum(np.bincount(window.sectors, minlength=8), 1)
+    if int((share > SECTOR_INKED).sum()) >= CROSSED:
+        return CircleReading(circle, "uncertain", darkness, "cancelled"), True
     if darkness >= FILLED:
-        return CircleReading(circle, "filled", darkness)
+        return CircleReading(circle, "filled", darkness), True
     if darkness > EMPTY:
-        return CircleReading(circle, "uncertain", darkness, "light")
-    if inside.any() and float((dark - printed)[inside].clip(0).mean()) > SMUDGE:
-        return CircleReading(circle, "uncertain", darkness, "smudge")
-    return CircleReading(circle, "empty", darkness)
+        return CircleReading(circle, "uncertain", darkness, "light"), True
+    if float(values.mean()) > SMUDGE:
+        return CircleReading(circle, "uncertain", darkness, "smudge"), True
+    ring = dark[window.where].ravel()[window.ring]
+    if ring.size and float((ring > RING_DARK).mean()) < RING_SEEN:
+        # no printed ring where this empty circle should be: not where we measure, or covered
+        return CircleReading(circle, "uncertain", darkness, "smudge"), False
+    return CircleReading(circle, "empty", darkness), True
 
 
-def _tick(ink: np.ndarray, printed: np.ndarray, box: TickBox) -> TickReading:
+def _tick(ink: np.ndarray, paper: np.ndarray, box: TickBox) -> TickReading:
     """A tick box measured: the share of its inside (0.6 mm in from the printed edge) inked."""
     half = (box.size / 2 - 0.6) * PIXELS_PER_MM
     cx, cy = box.x * PIXELS_PER_MM, box.y * PIXELS_PER_MM
     where = np.s_[round(cy - half) : round(cy + half) + 1, round(cx - half) : round(cx + half) + 1]
-    inside = printed[where] < 0.5
+    inside = paper[where]
     darkness = float(ink[where][inside].mean()) if inside.any() else 0.0
     if darkness >= TICKED:
         return TickReading(box, "filled", darkness)

@@ -28,7 +28,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from .geometry import Corner, SheetGeometry
+from .geometry import CORNERS, Corner, SheetGeometry
 
 Truth = Literal["filled", "empty", "cancelled", "doubtful"]
 FILLED_COVER = 0.75
@@ -98,7 +98,9 @@ def blank_page(pdf: bytes, dpi: float) -> np.ndarray:
     return np.ascontiguousarray(image[:, :, 0] if image.ndim == 3 else image)
 
 
-def fill(blank: np.ndarray, geometry: SheetGeometry, dpi: float, rng: random.Random, qr_text: str | None = None) -> FilledSheet:
+def fill(
+    blank: np.ndarray, geometry: SheetGeometry, dpi: float, rng: random.Random, qr_text: str | None = None
+) -> FilledSheet:
     """`blank` (rendered at `dpi`) marked as a pupil and a teacher do, with the truth of each mark.
 
     Each answer row gets, mostly, one filled circle; some rows are left empty, answered twice,
@@ -173,7 +175,7 @@ def _mark_circle(ink: np.ndarray, circle, per_mm: float, kind: str, rng: random.
     if kind == "cancel":
         reach = circle.radius + rng.uniform(1.2, 2.0)
         width = rng.uniform(0.4, 0.7)
-        stamp(lambda mask, at: _tick_or_cross(mask, at, reach, "cross", rng, per_mm, width), reach + 1, max(darkness, 0.8), 0.05)
+        stamp(lambda mask, at: _tick_or_cross(mask, at, reach, "cross", rng, per_mm, width), reach + 1, darkness, grain)
         return "cancelled", f"{tool} fill, crossed out"
     return "filled", f"{tool} {'scribble' if scribble else 'fill'}"
 
@@ -226,7 +228,8 @@ def _fill(mask, at, radius: float, scribble: bool, rng: random.Random, per_mm: f
         half = math.sqrt(max(r * r - step * step, 0))
         for end in ((-half, step), (half, step)) if len(points) % 4 == 0 else ((half, step), (-half, step)):
             u, v = end[0] * rng.uniform(0.9, 1.0), end[1]
-            points.append(_pt(cx + (u * along[0] + v * across[0]) * per_mm, cy + (u * along[1] + v * across[1]) * per_mm))
+            dx, dy = (u * along[0] + v * across[0]) * per_mm, (u * along[1] + v * across[1]) * per_mm
+            points.append(_pt(cx + dx, cy + dy))
     cv2.polylines(mask, [np.array(points, np.int32)], False, 255, max(1, round(width * per_mm)), cv2.LINE_AA, SHIFT)
 
 
@@ -269,7 +272,11 @@ def _tick_box(ink, x: float, y: float, size: float, per_mm: float, rng: random.R
     kind = rng.choice(("tick", "cross"))
     reach = size / 2 * rng.uniform(0.6, 1.1)
     width = rng.uniform(0.4, 0.7)
-    _stamp(ink, x, y, size, per_mm, darkness, 0.05, rng, lambda mask, at: _tick_or_cross(mask, at, reach, kind, rng, per_mm, width))
+
+    def tick(mask: np.ndarray, at: tuple[float, float]) -> None:
+        _tick_or_cross(mask, at, reach, kind, rng, per_mm, width)
+
+    _stamp(ink, x, y, size, per_mm, darkness, 0.05, rng, tick)
 
 
 def _stray_mark(ink, geometry: SheetGeometry, per_mm: float, rng: random.Random) -> None:
@@ -286,8 +293,12 @@ def _stray_mark(ink, geometry: SheetGeometry, per_mm: float, rng: random.Random)
     darkness = rng.uniform(0.4, 0.9)
     angle = rng.uniform(0, math.pi)
     dx, dy = math.cos(angle) * length * per_mm, math.sin(angle) * length * per_mm
-    _stamp(ink, x, y, 4, per_mm, darkness, 0.1, rng, lambda mask, at: cv2.line(
-        mask, _pt(at[0] - dx, at[1] - dy), _pt(at[0] + dx, at[1] + dy), 255, max(1, round(0.6 * per_mm)), cv2.LINE_AA, SHIFT))
+    width = max(1, round(0.6 * per_mm))
+
+    def line(mask: np.ndarray, at: tuple[float, float]) -> None:
+        cv2.line(mask, _pt(at[0] - dx, at[1] - dy), _pt(at[0] + dx, at[1] + dy), 255, width, cv2.LINE_AA, SHIFT)
+
+    _stamp(ink, x, y, 4, per_mm, darkness, 0.1, rng, line)
 
 
 def _paint_qr(page: np.ndarray, geometry: SheetGeometry, per_mm: float, text: str) -> None:
@@ -323,7 +334,7 @@ def random_degradation(rng: random.Random) -> Degradation:
         jpeg=rng.randint(50, 95) if rng.random() < 0.7 else None,
         shadow=rng.uniform(0.1, 0.6) if rng.random() < 0.4 else 0.0,
         shadow_angle=rng.uniform(0, 360),
-        hidden_corner=rng.choice(("top-left", "top-right", "bottom-left", "bottom-right")) if rng.random() < 0.2 else None,
+        hidden_corner=rng.choice(CORNERS) if rng.random() < 0.2 else None,
         hider=rng.choice(("fold", "staple")),
         hidden_size=rng.uniform(8, 20),
         photo=photo,
@@ -402,4 +413,5 @@ def _hide_corner(page: np.ndarray, per_mm: float, damage: Degradation) -> None:
     # a staple across the marker, at 45 degrees: 12 mm of grey wire, 1 mm wide
     cx, cy = sx + ux * 9.5 * per_mm, sy + uy * 9.5 * per_mm
     half = 6 * per_mm / math.sqrt(2)
-    cv2.line(page, (int(cx - half), int(cy + ux * uy * half)), (int(cx + half), int(cy - ux * uy * half)), 90.0, max(2, round(per_mm)))
+    ends = (int(cx - half), int(cy + ux * uy * half)), (int(cx + half), int(cy - ux * uy * half))
+    cv2.line(page, *ends, 90.0, max(2, round(per_mm)))

@@ -29,6 +29,9 @@ QUIET = 4
 """Modules of white round the printed QR code (`qr.QUIET_MODULES`)."""
 SHARPENINGS = ((3.0, 1.0), (3.0, 3.0), (2.0, 2.0))
 """Unsharp masks (radius in pixels at 10 a millimetre, amount) tried on a QR code that does not read."""
+DEBLURRINGS = ((3.0, 0.01), (3.0, 0.003), (4.0, 0.003))
+"""Gaussian blurs (sigma, pixels at 10 a millimetre) undone, and the noise to signal allowed
+(Wiener), when sharpening was not enough: out-of-focus photos at 100-150 dpi."""
 FITS = 0.5
 """Worst `_fit` of markers taken for a page's: a photo 25 degrees off straight scores about 0.2."""
 
@@ -179,7 +182,9 @@ def read_code(image: np.ndarray) -> Code | None:
     return None
 
 
-def marker_homography(markers: dict[Corner, Blob], page_markers: tuple[Marker, ...], per_mm: float = PIXELS_PER_MM) -> np.ndarray:
+def marker_homography(
+    markers: dict[Corner, Blob], page_markers: tuple[Marker, ...], per_mm: float = PIXELS_PER_MM
+) -> np.ndarray:
     """The map from image pixels to the page at `per_mm`: a homography through four markers,
     an affine map through three (a photo's perspective is then left to the rings to correct)."""
     places = {m.corner: (m.x * per_mm, m.y * per_mm) for m in page_markers}
@@ -190,6 +195,32 @@ def marker_homography(markers: dict[Corner, Blob], page_markers: tuple[Marker, .
     return np.vstack([cv2.getAffineTransform(source[:3], target[:3]), [0, 0, 1]])
 
 
+def code_places(code: Code, geometry: SheetGeometry) -> list[tuple[float, float]] | None:
+    """Where the QR symbol's corners are on the page (mm), in `code.corners` order: the symbol
+    is centred in its box, `QUIET` modules in from each side."""
+    if code.version is None:
+        return None
+    modules = 17 + 4 * code.version
+    box = geometry.qr
+    module = box.width / (modules + 2 * QUIET)
+    left, top = box.x + QUIET * module, box.y + QUIET * module
+    right, bottom = left + modules * module, top + modules * module
+    return [(left, top), (right, top), (right, bottom), (left, bottom)]
+
+
+def guess_with_code(markers: dict[Corner, Blob], geometry: SheetGeometry, code: Code) -> np.ndarray:
+    """The map from image pixels to the page through three markers and the QR code's corners:
+    the code's square gives some of a photo's perspective that three points cannot."""
+    places = code_places(code, geometry)
+    if places is None:
+        return marker_homography(markers, geometry.markers)
+    where = {m.corner: (m.x, m.y) for m in geometry.markers}
+    source = [(b.x, b.y) for b in markers.values()] + list(code.corners)
+    target = [where[c] for c in markers] + places
+    homography, _ = cv2.findHomography(np.float32(source), np.float32(target) * PIXELS_PER_MM)
+    return homography if homography is not None else marker_homography(markers, geometry.markers)
+
+
 def code_on_page(flat: np.ndarray, homography: np.ndarray, box: tuple[float, float, float, float]) -> Code | None:
     """The QR code read on the straightened page's `box` (x, y, width, height, mm), drawn at
     10 pixels a millimetre: a code too small or too slanted to read on the photo often reads
@@ -197,11 +228,15 @@ def code_on_page(flat: np.ndarray, homography: np.ndarray, box: tuple[float, flo
     x, y, width, height = box
     scale = 10 / PIXELS_PER_MM
     to_crop = np.array([[scale, 0, -x * 10], [0, scale, -y * 10], [0, 0, 1]]) @ homography
-    crop = cv2.warpPerspective(flat, to_crop, (round(width * 10), round(height * 10)), flags=cv2.INTER_CUBIC, borderValue=255)
+    size = (round(width * 10), round(height * 10))
+    crop = cv2.warpPerspective(flat, to_crop, size, flags=cv2.INTER_CUBIC, borderValue=255)
     code = read_code(crop)
     for radius, amount in SHARPENINGS:  # blurred modules, sharpened (unsharp masking) before giving up
         if code is None:
             code = read_code(cv2.addWeighted(crop, 1 + amount, cv2.GaussianBlur(crop, (0, 0), radius), -amount, 0))
+    for sigma, noise in DEBLURRINGS:
+        if code is None:
+            code = read_code(_deblurred(crop, sigma, noise))
     if code is None:
         return None
     back = np.linalg.inv(to_crop)
@@ -215,3 +250,14 @@ def quarter_turn(homography: np.ndarray, point: tuple[float, float]) -> int:
     here = cv2.perspectiveTransform(np.float32([[[x, y], [x + 10, y]]]), homography)[0]
     dx, dy = here[1] - here[0]  # the image's rightwards, seen on the page
     return round(math.degrees(math.atan2(-dy, dx)) / 90) % 4
+
+
+def _deblurred(image: np.ndarray, sigma: float, noise: float) -> np.ndarray:
+    """`image` with a Gaussian blur of `sigma` pixels undone by a Wiener filter."""
+    height, width = image.shape
+    rows, columns = np.ogrid[:height, :width]
+    rows, columns = np.minimum(rows, height - rows), np.minimum(columns, width - columns)
+    spread = np.exp(-(rows**2 + columns**2) / (2 * sigma**2))
+    blur = np.fft.rfft2(spread / spread.sum())
+    sharp = np.fft.irfft2(np.fft.rfft2(image / 255.0) * np.conj(blur) / (np.abs(blur) ** 2 + noise), s=image.shape)
+    return np.clip(sharp * 255, 0, 255).astype(np.uint8)
