@@ -158,7 +158,7 @@ def results_xlsx(exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pu
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "B2"
         for index, column in enumerate(zip(*rows, strict=True), start=1):
-            width = max(len(str(value)) for value in column[1:] if value is not None) if len(rows) > 1 else 0
+            width = max((len(str(value)) for value in column[1:] if value is not None), default=0) if len(rows) > 1 else 0
             sheet.column_dimensions[_letter(index)].width = min(max(width, len(str(column[0])) // 2, 6) + 2, 45)
     out = io.BytesIO()
     # openpyxl's `save` stamps `modified` with the clock; its writer, called directly, keeps ours.
