@@ -178,12 +178,7 @@ def _workbook_rows(path: Path) -> list[tuple[int, list[str]]]:
     """The first sheet's rows as text, numbered as the spreadsheet numbers them."""
     from openpyxl import load_workbook  # only for XLSX class lists
 
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
-    except OSError as error:
-        raise ContentError([Problem(path, 1, 1, "", f"cannot read the class list: {error.strerror}")]) from None
+    data = file_bytes(path, "the class list")
     note_read(path, data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -256,16 +251,28 @@ def _unprintable(path: Path, line: int, written: str, name: str) -> list[Problem
 
 
 def _text(path: Path) -> str:
+    data = file_bytes(path, "the class list")
+    note_read(path, data)
+    return spreadsheet_text(path, data, "the roster")
+
+
+def file_bytes(path: Path, what: str) -> bytes:
+    """The bytes of a file the teacher named (a class list, a corrections file), or a
+    ContentError at its line 1 saying why it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
     except OSError as error:  # a folder, a symbolic link loop, a permission
-        raise ContentError([Problem(path, 1, 1, "", f"cannot read the class list: {error.strerror}")]) from None
-    note_read(path, data)
+        raise ContentError([Problem(path, 1, 1, "", f"cannot read {what}: {error.strerror}")]) from None
+
+
+def spreadsheet_text(path: Path, data: bytes, what: str) -> str:
+    """A spreadsheet's CSV export as text (UTF-8, with or without a BOM); anything else is an
+    error at the line where the first byte that is not UTF-8 sits."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         hint = "save it from the spreadsheet as «CSV UTF-8»"
-        raise ContentError([Problem(path, line, 1, "", "the roster is not UTF-8 text", hint)]) from None
+        raise ContentError([Problem(path, line, 1, "", f"{what} is not UTF-8 text", hint)]) from None

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ContentError, Problem
-from ..roster import Pupil
+from ..roster import Pupil, file_bytes, spreadsheet_text
 from .marking import Correction, SheetResult
 from .words import read_as, tick_read_as, who
 
@@ -200,15 +200,4 @@ def _starts(line: str, delimiter: str) -> list[int]:
 
 
 def _text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError([Problem(path, 1, 1, "", "file not found")]) from None
-    except OSError as error:
-        raise ContentError([Problem(path, 1, 1, "", f"cannot read the corrections: {error.strerror}")]) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        hint = "save it from the spreadsheet as «CSV UTF-8»"
-        raise ContentError([Problem(path, line, 1, "", "the corrections file is not UTF-8 text", hint)]) from None
+    return spreadsheet_text(path, file_bytes(path, "the corrections"), "the corrections file")
