@@ -203,7 +203,7 @@ def _bounded_events(path: Path, text: str) -> list[yaml.Event]:
     events: list[yaml.Event] = []
     open_: list[list[Any]] = []  # [values so far, deepest nesting below, anchor] of every open collection
     anchored: dict[str, tuple[int, int]] = {}  # what each anchor expands to: (values, nesting)
-    for event in yaml.parse(text, Loader=_PARSER):
+    for event in _parsed(path, text, events, open_):
         event.start_mark, event.end_mark = _marked(event.start_mark, text), _marked(event.end_mark, text)
         events.append(event)
         value: tuple[int, int] | None = None
@@ -234,6 +234,25 @@ def _bounded_events(path: Path, text: str) -> list[yaml.Event]:
                 message = f"the file stands for more than {MAX_NODES:,} values once its aliases (*name) are expanded"
                 _refuse(path, event, message, "write the content out instead of repeating aliases")
     return events
+
+
+def _parsed(path: Path, text: str, events: list[yaml.Event], open_: list) -> Iterator[yaml.Event]:
+    """The parser's events. libyaml (from PyYAML 6.0.4) refuses flow collections nested past
+    its own limit while it scans ahead, before booklet sees the events that reach `MAX_DEPTH`:
+    that is said as booklet says it, where the nesting passes `MAX_DEPTH`."""
+    try:
+        yield from yaml.parse(text, Loader=_PARSER)
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" not in (error.problem or ""):
+            raise
+        start = events[-1].end_mark.index if events else 0
+        depth, place = len(open_), start
+        for place in range(start, len(text)):
+            depth += {"[": 1, "{": 1, "]": -1, "}": -1}.get(text[place], 0)
+            if depth > MAX_DEPTH:
+                break
+        mark = yaml.Mark("", place, text.count("\n", 0, place), place - text.rfind("\n", 0, place) - 1, text, place)
+        _refuse(path, yaml.Event(mark, mark), f"the file nests more than {MAX_DEPTH} levels deep", "nothing in a lesson does")
 
 
 _PARSER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
