@@ -164,6 +164,38 @@ def test_a_worker_that_dies_fails_the_build_and_changes_nothing(tmp_path, monkey
     assert _files(out) == before
 
 
+def _dies_while_sending(unit: int) -> bytes:
+    """Unit 1 dies halfway through sending its result (a big PDF's worth), unit 0 is quick."""
+    import threading
+
+    if unit == 1:
+        time.sleep(0.2)
+        threading.Timer(0.6, os._exit, (9,)).start()  # while the parent is busy with unit 0
+        return b"%" * (64 << 20)
+    return b"quick"
+
+
+def test_a_worker_dying_halfway_through_sending_fails_the_run_instead_of_hanging():
+    """The first pool (`concurrent.futures`) waited forever on the half-sent result, so a
+    build interrupted while a worker was sending a PDF hung: it must fail, and soon."""
+    started = time.monotonic()
+    with pytest.raises(BookletError, match="worker process stopped"):
+        run_units(_dies_while_sending, [0, 1], lambda unit, result: time.sleep(1.5) if unit == 0 else None, jobs=2)
+    assert time.monotonic() - started < 20
+
+
+def _raises(unit: int) -> int:
+    if unit == 2:
+        raise ValueError(f"no unit {unit} here")
+    return unit
+
+
+def test_an_error_in_a_worker_reaches_the_caller_with_the_workers_traceback():
+    with pytest.raises(ValueError, match="no unit 2 here") as raised:
+        run_units(_raises, [1, 2], lambda unit, result: None, jobs=2)
+    assert "_raises" in str(raised.value.__cause__)
+
+
 def _garbage_settings(unit: int) -> tuple[bool, tuple[int, ...]]:
     return gc.get_freeze_count() > 0, gc.get_threshold()
 
@@ -206,8 +238,13 @@ def test_ctrl_c_stops_every_worker_and_changes_nothing(tmp_path):
     first = run.stderr.readline()  # «1/15 …»: a grid page is done, twelve variants are not
     assert first.startswith("1/15"), first
     os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
-    rest = run.stderr.read()
-    assert run.wait(timeout=20) == 130
+    try:
+        rest = run.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:  # the hang this test is for: fail, and leave nothing running
+        os.killpg(run.pid, signal.SIGKILL)
+        run.communicate()
+        pytest.fail("the interrupted build did not stop within 30 s")
+    assert run.returncode == 130
     assert "interrupted; no PDF was changed" in rest and "Traceback" not in rest
     assert _files(out) == before
     deadline = time.monotonic() + 5

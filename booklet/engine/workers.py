@@ -8,8 +8,15 @@ made them. Nothing here writes a file: the caller writes when every unit has suc
 
 Workers are forked where the system can (Linux): they start with booklet already imported,
 which is most of a worker's start-up. They ignore Ctrl-C, which the parent handles by
-stopping them all, so an interrupted build leaves no worker behind and nothing written. A
+killing them all, so an interrupted build leaves no worker behind and nothing written. A
 worker that dies (killed, out of memory) fails the build with a message, never a hang.
+
+The pool is our own, a pipe per worker, rather than `concurrent.futures.ProcessPoolExecutor`:
+the executor's results share one pipe whose writing end every forked worker and the parent
+hold, so a worker killed while it was sending a PDF left a half message that its reading
+thread waited on forever, and an interrupted build hung instead of stopping (seen in CI, and
+in one of 18 runs of tests/test_engine.py's Ctrl-C test on a loaded machine). With a pipe of
+its own, a worker's death is the end of its pipe: the parent reads EOF and stops at once.
 
 The units are plain data on purpose: a distributed engine (Dask, Ray) could run the same
 function over the same units on many machines.
@@ -20,12 +27,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
+import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import TypeVar
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
 
 from ..errors import BookletError
 
@@ -58,21 +66,161 @@ def run_units(
             for unit in units:
                 done(unit, collected(work, unit))
         return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_start_worker)
+    crew = _Crew()
     try:
-        futures: list[Future[Result]] = [pool.submit(collected, work, unit) for unit in units]
-        for unit, future in zip(units, futures, strict=True):
-            done(unit, future.result())
-    except BrokenProcessPool:
-        _stop(pool)
-        raise BookletError(
+        crew.start(work, workers)
+        crew.run(units, done)
+    except BaseException:
+        crew.kill()
+        raise
+    crew.dismiss()
+
+
+class WorkerStopped(BookletError):
+    """A worker process ended before it finished its unit."""
+
+    def __init__(self) -> None:
+        super().__init__(
             "a worker process stopped before finishing its part (killed, or out of memory?); "
             "nothing was written; build again, or with --jobs 1 to use less memory"
-        ) from None
-    except BaseException:
-        _stop(pool)
-        raise
-    pool.shutdown()
+        )
+
+
+class _Crew:
+    """Worker processes, each with a pipe of its own: the parent sends a unit's number and the
+    unit, the worker sends back the number and the result (or the exception it raised)."""
+
+    def __init__(self) -> None:
+        self.ends: list[Connection] = []
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+
+    def start(self, work: Callable[[Unit], Result], count: int) -> None:
+        context = _context()
+        forked = context.get_start_method() == "fork"
+        for _ in range(count):
+            ours, theirs = context.Pipe(duplex=True)
+            # A forked worker holds copies of the earlier workers' pipe ends: it closes them, so
+            # that only the parent can write to a worker and only a worker to the parent.
+            inherited = list(self.ends) if forked else []
+            process = context.Process(target=_serve, args=(work, theirs, inherited), daemon=True)
+            process.start()
+            theirs.close()
+            self.ends.append(ours)
+            self.processes.append(process)
+
+    def run(self, units: Sequence[Unit], done: Callable[[Unit, Result], None]) -> None:
+        """Hand each idle worker the next unit; call `done` in the order of the units."""
+        waiting = iter(enumerate(units))
+        busy: dict[Connection, int] = {}
+        finished: dict[int, Result] = {}
+        given = 0
+
+        def give(end: Connection) -> None:
+            item = next(waiting, None)
+            if item is not None:
+                _send(end, item)
+                busy[end] = item[0]
+
+        for end in self.ends:
+            give(end)
+        while given < len(units):
+            for end in wait(list(busy)):
+                number, ok, result = _receive(end)
+                del busy[end]
+                if not ok:
+                    error, text = result
+                    error.__cause__ = _RemoteTraceback(text)
+                    raise error
+                finished[number] = result
+                give(end)
+            while given in finished:
+                done(units[given], finished.pop(given))
+                given += 1
+
+    def dismiss(self) -> None:
+        """Tell every worker there is no more work, and wait for it to go."""
+        for end in self.ends:
+            try:
+                end.send(None)
+            except OSError:
+                pass
+        self._reap(grace=5.0)
+
+    def kill(self) -> None:
+        """Stop every worker now: on Ctrl-C or a failed unit, the other units' work is not wanted."""
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+        self._reap(grace=5.0)
+
+    def _reap(self, grace: float) -> None:
+        for process in self.processes:
+            process.join(grace)
+            if process.is_alive():  # pragma: no cover - a worker that ignores its pipe closing
+                process.kill()
+                process.join()
+        for end in self.ends:
+            end.close()
+
+
+def _send(end: Connection, message: object) -> None:
+    try:
+        end.send(message)
+    except OSError:  # the worker's end is closed: it died
+        raise WorkerStopped() from None
+
+
+def _receive(end: Connection) -> tuple[int, bool, Any]:
+    try:
+        return end.recv()
+    except (EOFError, OSError):  # the worker died, perhaps halfway through sending
+        raise WorkerStopped() from None
+
+
+def _serve(work: Callable[[Unit], Result], end: Connection, inherited: list[Connection]) -> None:
+    """A worker's life: units in, results out, until the parent says stop or goes away."""
+    _start_worker()
+    for other in inherited:
+        other.close()
+    while True:
+        try:
+            message = end.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        number, unit = message
+        try:
+            answer: tuple[int, bool, Any] = (number, True, collected(work, unit))
+        except BaseException as error:  # sent to the parent, which raises it
+            answer = (number, False, _portable(error))
+        try:
+            end.send(answer)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            end.send((number, False, _portable(error)))
+        except OSError:
+            return
+
+
+def _portable(error: BaseException) -> tuple[BaseException, str]:
+    """The worker's exception as the parent can receive it, and the worker's traceback, which
+    the parent gives it as its cause (as `concurrent.futures` does): a bug in a worker is then
+    as easy to read as one at home."""
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        error = RuntimeError(f"{type(error).__name__}: {error}")
+    return error, text
+
+
+class _RemoteTraceback(Exception):
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+    def __str__(self) -> str:
+        return f"\n\"\"\"\n{self.text}\"\"\""
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -119,14 +267,3 @@ def collecting_seldom() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now: on Ctrl-C or a failed unit, the other units' work is not wanted."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
-    if terminate is not None:
-        terminate()
-    else:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
