@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,13 +53,16 @@ def _pdf_pages(path: Path, data: bytes) -> Iterator[tuple[PageSource, np.ndarray
         raise ScanError(f"{path}: the PDF is damaged or locked; scan the sheets again") from None
     try:
         for index in range(len(document)):
-            bitmap = document[index].render(scale=SCAN_DPI / 72, grayscale=True)
-            image = bitmap.to_numpy()
-            image = image[:, :, 0] if image.ndim == 3 else image
-            where = f"{path}, page {index + 1}"
-            yield PageSource(str(path), index + 1), _checked(where, np.ascontiguousarray(image))
+            image = gray_page(document[index], SCAN_DPI)
+            yield PageSource(str(path), index + 1), _checked(f"{path}, page {index + 1}", image)
     finally:
         document.close()
+
+
+def gray_page(page: Any, dpi: float) -> np.ndarray:
+    """A pypdfium2 page rendered as grayscale uint8 at `dpi` (the blank sheets' too)."""
+    image = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+    return np.ascontiguousarray(image[:, :, 0] if image.ndim == 3 else image)
 
 
 def _photo(path: Path, data: bytes) -> np.ndarray:
