@@ -44,6 +44,10 @@ class Bubble:
     """The letter, mark or position printed inside the circle (`geometry.Circle.mark`)."""
     right: bool
     """The right answer: filled on the key's answer sheet."""
+    text: str = ""
+    """What the mark stands for, the same in every variant (an option's text, a bank word, a
+    category, a position): item statistics count the same answer together across variants,
+    whose letters differ."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,9 @@ class AnswerRow:
     """As printed before the circles, and the `geometry.Circle.item` of each: a question's,
     statement's or pair's number, an event's letter, a blank's number, a sorted item's number."""
     bubbles: tuple[Bubble, ...]
+    text: str = ""
+    """The item as written in the exam file (a question, a statement, an event, the word a
+    blank takes), the same in every variant, which numbers its items in its own order."""
 
 
 @dataclass(frozen=True)
@@ -336,35 +343,39 @@ def answer_lines(rows: tuple[AnswerRow, ...]) -> tuple[tuple[AnswerRow, ...], ..
 def _rows(exercise: SheetExercise, labels: Labels) -> tuple[AnswerRow, ...]:
     match exercise.kind:
         case "multiple_choice":
-            return tuple(_bubbles(item.label, [c.letter for c in item.choices], item.answer) for item in exercise.items)
-        case "true_false":
-            marks = [labels.true_mark, labels.false_mark]
-            return tuple(_bubbles(item.label, marks, item.answer) for item in exercise.items)
-        case "matching":
-            letters = [choice.letter for choice in exercise.choices]
-            return tuple(_bubbles(item.label, letters, item.answer) for item in exercise.items)
-        case "ordering":
-            places = [str(place) for place in range(1, len(exercise.items) + 1)]
-            return tuple(_bubbles(item.label, places, item.answer) for item in exercise.items)
-        case "cloze" | "table_completion":
-            letters = [choice.letter for choice in exercise.lettered]
             return tuple(
-                _bubbles(str(blank.number), letters, exercise.letter_of(blank.answer))
+                _bubbles(item.label, [(c.letter, c.text) for c in item.choices], item.answer, item.text)
+                for item in exercise.items
+            )
+        case "true_false":
+            marks = [(labels.true_mark, labels.true_mark), (labels.false_mark, labels.false_mark)]
+            return tuple(_bubbles(item.label, marks, item.answer, item.text) for item in exercise.items)
+        case "matching":
+            letters = [(choice.letter, choice.text) for choice in exercise.choices]
+            return tuple(_bubbles(item.label, letters, item.answer, item.text) for item in exercise.items)
+        case "ordering":
+            places = [(str(place), str(place)) for place in range(1, len(exercise.items) + 1)]
+            return tuple(_bubbles(item.label, places, item.answer, item.text) for item in exercise.items)
+        case "cloze" | "table_completion":
+            letters = [(choice.letter, choice.text) for choice in exercise.lettered]
+            return tuple(
+                _bubbles(str(blank.number), letters, exercise.letter_of(blank.answer), blank.answer)
                 for blank in answer_blanks(exercise)
             )
         case "categorize":
-            letters = [choice.letter for choice in exercise.lettered]
+            letters = [(choice.letter, choice.text) for choice in exercise.lettered]
             category_of = {
                 number: exercise.letter_of(column)
                 for column, numbers in zip(exercise.columns, category_numbers(exercise), strict=True)
                 for number in numbers
             }
-            return tuple(_bubbles(item.letter, letters, category_of[item.letter]) for item in exercise.pool)
+            return tuple(_bubbles(item.letter, letters, category_of[item.letter], item.text) for item in exercise.pool)
         case "short_answer":
             return ()
         case other:
             raise ValueError(f"no answer-sheet rows for {other}")
 
 
-def _bubbles(label: str, marks: list[str], answer: str) -> AnswerRow:
-    return AnswerRow(label, tuple(Bubble(mark, mark == answer) for mark in marks))
+def _bubbles(label: str, marks: list[tuple[str, str]], answer: str, text: str) -> AnswerRow:
+    """A row of circles: each (mark, what it stands for); the one marked `answer` is right."""
+    return AnswerRow(label, tuple(Bubble(mark, mark == answer, meaning) for mark, meaning in marks), text)

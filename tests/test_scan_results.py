@@ -243,20 +243,34 @@ def test_results_xlsx_has_a_row_per_pupil_and_the_same_bytes(exam, labels, varia
     assert results_csv(exam, results, ROSTER).startswith("\ufeffОқушы;".encode())
 
 
-def test_item_statistics_count_the_wrong_options(exam, labels, variants):
+def test_item_statistics_count_each_question_across_variants_by_what_it_says(exam, labels, variants):
+    """Variants А and Б print the same question as another task or item with its options in
+    another order: its statistic counts both, and wrong answers by their text, not letter."""
     results = _marked(exam, labels, variants)
-    stats = {(s.variant, s.task, s.item): s for s in item_statistics(results)}
-    first = next(t for t in answer_tasks(variants[0], labels) if t.kind == "multiple_choice")
-    right = next(b.mark for b in first.rows[0].bubbles if b.right)
-    wrong = next(b.mark for b in first.rows[0].bubbles if not b.right)
-    item = stats[(variants[0].letter, first.number, "1")]
-    assert (item.answered, item.right, item.wrong) == (2, 1, ((wrong, 1),))
-    assert item.right_mark == right
-    second = stats[(variants[0].letter, first.number, "2")]
-    assert second.flag == "барлығы дұрыс жауап берді"
-    nobody = stats[(variants[1].letter, first.number if False else next(
-        t.number for t in answer_tasks(variants[1], labels) if t.kind == "multiple_choice"), "1")]
-    assert nobody.right == 0 and nobody.flag == "ешкім дұрыс жауап бермеді"
+    stats = {s.item: s for s in item_statistics(results)}
+    a_task = next(t for t in answer_tasks(variants[0], labels) if t.kind == "multiple_choice")
+    question = a_task.rows[0]
+    source = next(t.source for t in variants[0].tasks if t.number == a_task.number)
+    b_number = next(t.number for t in variants[1].tasks if t.source == source)
+    b_task = next(t for t in answer_tasks(variants[1], labels) if t.number == b_number)
+    b_row = next(row for row in b_task.rows if row.text == question.text)
+    first_wrong = [next(b.text for b in row.bubbles if not b.right) for row in (question, b_row)]
+    stat = stats[question.text]
+    assert stat.where == f"А {a_task.number}.{question.label}; Б {b_number}.{b_row.label}"
+    assert stat.right_answer == next(b.text for b in question.bubbles if b.right)
+    b_wrong = b_row is b_task.rows[0]  # pupil 2 (variant Б) answered the first row of each task wrong
+    assert (stat.answered, stat.right) == (3, 2 - b_wrong)
+    expected: dict[str, int] = {first_wrong[0]: 1}
+    if b_wrong:
+        expected[first_wrong[1]] = expected.get(first_wrong[1], 0) + 1
+    assert dict(stat.wrong) == expected
+    assert len(stats) == len({(t.source, r.text) for v in variants[:2] for t, a in
+                              zip(v.tasks, answer_tasks(v, labels)) for r in a.rows}) + sum(
+        len(t.task.descriptors) for t in variants[0].tasks if t.exercise.kind == "short_answer")
+    later = next(s for s in stats.values() if s.answered == 3 and s.right == 3)
+    assert later.flag == "барлығы дұрыс жауап берді"
+    alone = {s.item: s for s in item_statistics(results[2:])}[question.text]
+    assert (alone.right, alone.flag) == (0, "ешкім дұрыс жауап бермеді")
 
 
 def test_annotated_pdf_has_a_page_per_scanned_page_and_review_shows_the_doubts(exam, labels, variants):

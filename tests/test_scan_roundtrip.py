@@ -43,6 +43,7 @@ class PrintedSet:
     """Each pupil's answer sheet as printed, at DPI."""
     plans: tuple  # each copy's SheetPlan
     keys: tuple  # each copy's {(task, item): right mark}
+    meanings: tuple  # each copy's {(task, item): (the item's text, {mark: what it says})}
 
 
 @pytest.fixture(scope="session")
@@ -61,8 +62,15 @@ def _printed(folder: Path) -> PrintedSet:
     exam = load_exam(EXAM)
     labels, _ = page_settings(exam, None, None)
     renderer = default_renderer()
-    plans, keys = [], []
+    plans, keys, meanings = [], [], []
     for copy in made.copies:
+        meanings.append(
+            {
+                (task.number, row.label): (row.text, {b.mark: b.text for b in row.bubbles})
+                for task in answer_tasks(copy.variant, labels)
+                for row in task.rows
+            }
+        )
         plans.append(sheet_plan(exam, copy.variant, labels, renderer, EXAM.resolve().parent))
         keys.append(
             {
@@ -75,7 +83,7 @@ def _printed(folder: Path) -> PrintedSet:
 
     document = pdfium.PdfDocument(pdf)
     pages = tuple(_gray(document[i].render(scale=DPI / 72, grayscale=True).to_numpy()) for i in range(len(document)))
-    return PrintedSet(folder, roster, pages, tuple(plans), tuple(keys))
+    return PrintedSet(folder, roster, pages, tuple(plans), tuple(keys), tuple(meanings))
 
 
 def _gray(image: np.ndarray) -> np.ndarray:
@@ -149,7 +157,11 @@ def test_known_wrong_answers_are_marked_exactly_and_counted_per_item(printed, tm
     marked = scan_exam(scans, EXAM, tmp_path / "marked", roster=printed.roster)
     assert "3 marked" in marked.summary and "review" not in marked.summary, marked.summary
     items = (tmp_path / "marked" / "items.csv").read_bytes().decode("utf-8-sig")
-    assert wrong in items
+    question, says = printed.meanings[0][(task, item)]
+    row = next(row for row in csv.DictReader(io.StringIO(items), delimiter=";") if row["Сұрақ"] == question)
+    assert row["Таңдалған қате жауаптар"] == f"{says[wrong]}: 1"
+    had_it = sum(any(text == question for text, _ in copy.values()) for copy in printed.meanings)
+    assert (row["Жауап бергені"], row["Дұрыс жауап"]) == (str(had_it), says[right])
     first = (tmp_path / "marked" / "results.csv").read_bytes().decode("utf-8-sig")
     assert "Әлиев Нұрлан" in first
 

@@ -1,10 +1,12 @@
 """The results of a scanning run as a teacher files them: results.xlsx, results.csv, items.csv.
 
 Sheet 1 «Нәтижелер» has one row per pupil (points per task and per criterion, total,
-percentage, mark); sheet 2 «Сұрақтар» one row per item of each variant (how many got it
+percentage, mark); sheet 2 «Сұрақтар» one row per item of the exam file (how many got it
 right, which wrong answers were chosen how often, items nobody or everybody got right).
-Items are counted per variant: a variant shuffles its tasks, items and options, so task 3's
-item 2 and its option «Б» are different things in variants А and Б.
+A variant shuffles its tasks, items and options, so task 3's item 2 and its option «Б» in
+variant А are another task, item and letter in variant Б: an item is known by the exam
+file's task it comes from and its text, an answer by what it says, and each row says where
+the item sat in each variant («А 3.2; Б 5.1»).
 
 A result with an open doubt has no total and no mark: its mark cell says «толық емес» and its
 status how many answers wait for review, so an incomplete result is never filed as a mark.
@@ -22,7 +24,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Exam
 from ..roster import Pupil
@@ -65,18 +67,20 @@ def _status(result: SheetResult) -> str:
 
 @dataclass(frozen=True)
 class ItemStatistic:
-    """How one item of one variant went across the pupils who had that variant."""
+    """How one item of the exam file went across every pupil who had it, in any variant."""
 
-    variant: str
-    task: int
     item: str
-    """The row's label, or «Д1», «Д2» … for an open task's descriptors."""
-    right_mark: str
+    """The item as written (a question, a statement, an event, a blank's word), or
+    «Д1: …» for an open task's descriptor."""
+    where: str
+    """Where each variant printed it: «А 3.2; Б 5.1» (variant, task, item)."""
+    right_answer: str
+    """What the right answer says (the same in every variant, whatever its letter)."""
     answered: int
     """Sheets with this item settled (doubts still open are counted in `doubts` only)."""
     right: int
     wrong: tuple[tuple[str, int], ...]
-    """Each wrong mark chosen, with how often, in the order of the row's marks."""
+    """Each wrong answer chosen (what it says), with how often, the most chosen first."""
     blank: int
     doubts: int
 
@@ -91,46 +95,70 @@ class ItemStatistic:
         return words.NOBODY_RIGHT if self.right == 0 else words.EVERYBODY_RIGHT if self.right == self.answered else ""
 
 
+@dataclass
+class _Tally:
+    item: str
+    right_answer: str
+    order: int
+    """The item's place in its task in the first variant that has it: the order of the rows."""
+    places: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, status: str, answer: str | None = None) -> None:
+        bucket = answer if status == "wrong" and answer is not None else status
+        self.counts[bucket] = self.counts.get(bucket, 0) + 1
+
+
 def item_statistics(results: Sequence[SheetResult]) -> tuple[ItemStatistic, ...]:
-    """One statistic per (variant, task, item), variants in their order, items as printed."""
-    tally: dict[tuple[int, int, str], dict] = {}
-    order: dict[tuple[int, int, str], tuple[str, str, list[str]]] = {}
+    """One statistic per item of the exam file, in the file's order, every variant counted
+    together: an item is the exam file's task (`VariantTask.source`) and the item's text, an
+    answer what its circle stands for (`Bubble.text`)."""
+    tallies: dict[tuple, _Tally] = {}
     for result in sorted(results, key=lambda r: r.variant.index):
+        tasks = {task.number: task for task in result.variant.tasks}
+        letter = result.variant.letter
         for task, answer in zip(result.tasks, result.key, strict=True):
-            for item, row in zip(task.items, answer.rows, strict=True):
-                key = (result.variant.index, task.number, item.item)
-                order.setdefault(key, (result.variant.letter, item.right, [b.mark for b in row.bubbles]))
-                _count(tally.setdefault(key, {}), item.status, item.answer)
+            source = tasks[task.number].source
+            for place, (item, row) in enumerate(zip(task.items, answer.rows, strict=True)):
+                meaning = {bubble.mark: bubble.text or bubble.mark for bubble in row.bubbles}
+                text = _plain(row.text) or row.label
+                tally = tallies.setdefault(
+                    (source, text), _Tally(text, meaning.get(item.right, item.right), place)
+                )
+                tally.places.setdefault(letter, f"{task.number}.{row.label}")
+                tally.count(item.status, None if item.answer is None else meaning.get(item.answer, item.answer))
+            descriptors = tasks[task.number].task.descriptors
             for tick in task.ticks:
-                key = (result.variant.index, task.number, f"Д{tick.descriptor + 1}")
-                order.setdefault(key, (result.variant.letter, "+", []))
-                status = {"ticked": "right", "not ticked": "blank"}.get(tick.status, "doubt")
-                _count(tally.setdefault(key, {}), status, None)
+                label = f"Д{tick.descriptor + 1}"
+                text = f"{label}: {_plain(descriptors[tick.descriptor].text)}"
+                tally = tallies.setdefault((source, label), _Tally(text, "+", tick.descriptor))
+                tally.places.setdefault(letter, f"{task.number} {label}")
+                tally.count({"ticked": "right", "not ticked": "blank"}.get(tick.status, "doubt"))
     stats = []
-    for key in sorted(order):
-        letter, right_mark, marks = order[key]
-        counts = tally[key]
-        wrong = tuple((mark, counts[mark]) for mark in marks if counts.get(mark))
-        answered = counts.get("right", 0) + counts.get("blank", 0) + sum(n for _, n in wrong)
-        right, blank, doubts = counts.get("right", 0), counts.get("blank", 0), counts.get("doubt", 0)
-        stats.append(ItemStatistic(letter, key[1], key[2], right_mark, answered, right, wrong, blank, doubts))
+    for _, tally in sorted(tallies.items(), key=lambda entry: (entry[0][0], entry[1].order)):
+        counts = dict(tally.counts)
+        right, blank, doubts = (counts.pop(bucket, 0) for bucket in ("right", "blank", "doubt"))
+        wrong = tuple(sorted(counts.items(), key=lambda chosen: (-chosen[1], chosen[0])))
+        where = "; ".join(f"{letter} {place}" for letter, place in tally.places.items())
+        answered = right + blank + sum(n for _, n in wrong)
+        stats.append(ItemStatistic(tally.item, where, tally.right_answer, answered, right, wrong, blank, doubts))
     return tuple(stats)
 
 
-def _count(counts: dict, status: str, answer: str | None) -> None:
-    bucket = answer if status == "wrong" and answer is not None else status
-    counts[bucket] = counts.get(bucket, 0) + 1
+def _plain(text: str) -> str:
+    """An item's text for a spreadsheet cell: one line, no soft hyphens, no emphasis marks."""
+    return " ".join(text.replace("\u00ad", "").replace("**", "").split())
 
 
 def item_table(results: Sequence[SheetResult]) -> list[list[Cell]]:
     """Sheet 2 as rows of cells, the heading row first."""
-    head: list[Cell] = [words.VARIANT, words.TASK_COLUMN, words.ITEM, words.RIGHT_ANSWER, words.ANSWERED]
+    head: list[Cell] = [words.ITEM, words.WHERE, words.RIGHT_ANSWER, words.ANSWERED]
     head += [words.SHARE_RIGHT, words.WRONG_CHOSEN, words.BLANK, words.DOUBTS, words.FLAG]
     rows = [head]
     for s in item_statistics(results):
-        wrong = ", ".join(f"{mark}: {n}" for mark, n in s.wrong)
+        wrong = "; ".join(f"{answer}: {n}" for answer, n in s.wrong)
         share = None if s.share is None else round(s.share, 1)
-        rows.append([s.variant, s.task, s.item, s.right_mark, s.answered, share, wrong, s.blank, s.doubts, s.flag])
+        rows.append([s.item, s.where, s.right_answer, s.answered, share, wrong, s.blank, s.doubts, s.flag])
     return rows
 
 
