@@ -145,7 +145,10 @@ def _variant(exam: Exam, seed: int, index: int, labels: Labels) -> Variant:
     stem = f"{exam.id}/{seed}/{index}"
     sections, number = [], 0
     for s_index, section in enumerate(exam.sections):
-        drawn = _drawn(section.tasks, ("sections", s_index, "tasks"), random.Random(f"{stem}/sections/{s_index}"))
+        section_at = ("sections", s_index, "tasks")
+        drawn = _drawn(section.tasks, section_at, index, f"{exam.id}/{seed}/{_dotted(section_at)}")
+        if section.shuffle:
+            random.Random(f"{stem}/sections/{s_index}").shuffle(drawn)
         tasks = []
         for where, task in drawn:
             number += 1
@@ -154,16 +157,21 @@ def _variant(exam: Exam, seed: int, index: int, labels: Labels) -> Variant:
     return Variant(index, variant_letter(labels, index), variant_code(exam.id, seed, index), seed, tuple(sections))
 
 
-def _drawn(entries: list[Task | Pool], where: Loc, rng: random.Random) -> list[tuple[Loc, Task]]:
-    """The section's tasks for one variant: `pick` of each pool, then all of them shuffled."""
+def _drawn(entries: list[Task | Pool], where: Loc, index: int, stem: str) -> list[tuple[Loc, Task]]:
+    """Variant `index`'s tasks of a section in the file's order: each task, and `pick` tasks of
+    each pool, dealt round the pool's tasks in an order of their own (from the exam and seed,
+    not the variant): variant i takes the next `pick` after those variant i-1 took, so over any
+    run of variants every task is dealt as often as every other, give or take one, while each
+    variant still follows from (exam, seed, its index) alone, as scanning needs."""
     drawn: list[tuple[Loc, Task]] = []
     for t_index, entry in enumerate(entries):
         if isinstance(entry, Pool):
-            picked = sorted(rng.sample(range(len(entry.tasks)), entry.pick))
+            deal = list(range(len(entry.tasks)))
+            random.Random(f"{stem}.{t_index}/deal").shuffle(deal)
+            picked = sorted(deal[(index * entry.pick + n) % len(deal)] for n in range(entry.pick))
             drawn += [((*where, t_index, "tasks", p), entry.tasks[p]) for p in picked]
         else:
             drawn.append(((*where, t_index), entry))
-    rng.shuffle(drawn)
     return drawn
 
 
@@ -318,6 +326,8 @@ def _cell(task: VariantTask, position: int) -> GridCell | None:
     if task.exercise.kind == "categorize":
         column = task.exercise.columns.index(entry.label)
         return GridCell(entry.label, ", ".join(category_numbers(task.exercise)[column]), points)
+    if task.exercise.kind == "ordering":  # what pupils write beside the events: «А–2, Б–3, В–1»
+        return GridCell("", ", ".join(f"{item.label}–{item.answer}" for item in task.exercise.items), points)
     return GridCell(entry.label, entry.answer, points, in_key=task.exercise.kind == "short_answer")
 
 

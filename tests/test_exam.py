@@ -392,13 +392,65 @@ def test_grid_holds_every_variants_key_and_totals(small):
 
 
 def _as_texts(exercise: SheetExercise, answer: str) -> str:
-    """A categorize cell of the grid gives pool numbers; the key gives the items' texts."""
+    """A categorize cell of the grid gives pool numbers, the key the items' texts; an ordering
+    cell the number written beside each event, the key the events' letters in order."""
+    if exercise.kind == "ordering":
+        written = dict(pair.split("–") for pair in answer.split(", "))
+        return ", ".join(sorted(written, key=lambda letter: int(written[letter])))
     if exercise.kind != "categorize":
         return answer
     by_number = {choice.letter: choice.text for choice in exercise.pool}
     texts = {by_number[number] for number in answer.split(", ")}
     column = next(e.answer for e in exercise.key if set(e.answer.split(", ")) == texts)
     return column
+
+
+def test_the_grid_gives_ordering_answers_as_the_numbers_pupils_write(sample):
+    """Pupils write a number beside each lettered event; the grid gives «А–2, Б–3, В–1»."""
+    seen = 0
+    variants = derive_variants(sample, 2026, 4)
+    table = grid(variants)
+    for column, variant in enumerate(variants):
+        for task in variant.tasks:
+            if task.exercise.kind != "ordering":
+                continue
+            (cell,) = [r.cells[column] for r in table.rows if r.task == task.number and r.cells[column]]
+            written = dict(pair.split("–") for pair in cell.text.split(", "))
+            event_of = {item.label: item.text for item in task.exercise.items}
+            assert list(written) == [item.label for item in task.exercise.items]  # as printed, А, Б, В …
+            chronological = task.task.exercise.events
+            assert {event_of[letter]: int(n) for letter, n in written.items()} == {
+                event: place for place, event in enumerate(chronological, start=1)
+            }
+            seen += 1
+    assert seen == 4
+
+
+def test_pools_are_dealt_evenly_across_variants(sample):
+    """A 1-of-3 pool over 6 variants gives each task twice; over 4, no task more than twice."""
+    for count, most in ((6, 2), (4, 2), (3, 1)):
+        dealt: dict[tuple, int] = {}
+        for variant in derive_variants(sample, 2026, count):
+            for task in variant.tasks:
+                if "tasks" in task.source[4:]:
+                    dealt[task.source] = dealt.get(task.source, 0) + 1
+        assert len(dealt) == min(count, 3) and max(dealt.values()) == most and sum(dealt.values()) == count
+    again = [[t.source for t in v.tasks] for v in derive_variants(sample, 2026, 6)][4]
+    assert again == [t.source for t in derive_variants(sample, 2026, 5)[4].tasks]  # a variant needs only its index
+
+
+def test_a_section_that_keeps_its_order_keeps_it_in_every_variant(sample):
+    kept = sample.model_copy(
+        update={"sections": [s.model_copy(update={"shuffle": False}) for s in sample.sections]}
+    )
+    orders = set()
+    for variant in derive_variants(kept, 2026, 4):
+        sources = [task.source[:4] for task in variant.tasks]
+        assert sources == sorted(sources)
+        orders.add(tuple(task.source for task in variant.tasks))
+    assert len(orders) > 1  # pools still deal their tasks
+    shuffled = {tuple(t.source[:4] for t in v.tasks) for v in derive_variants(sample, 2026, 4)}
+    assert len(shuffled) > 1
 
 
 def test_grid_points_per_item(small):

@@ -69,7 +69,7 @@ def _assert_read_right(filled, reading) -> None:
 def test_every_kind_of_mark_is_read_right_on_a_straight_scan(sheet):
     """Pen and pencil fills, scribbles, partial fills, ticks and crosses inside, cancelled
     circles, teachers' ticks and stray marks, on one 100 dpi scan."""
-    filled, reading = _scan(sheet, 12, Degradation(dpi=100, noise=2), dpi=120)
+    filled, reading = _scan(sheet, 15, Degradation(dpi=100, noise=2), dpi=120)
     drawn = {kind.split(" ", 1)[1] for kind in filled.kinds if kind}
     assert {"fill", "scribble", "partial fill", "tick inside", "cross inside", "fill, crossed out"} <= drawn
     assert {k.split()[0] for k in filled.kinds if k} == {"pen", "pencil"}

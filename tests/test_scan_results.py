@@ -145,29 +145,36 @@ def test_mark_scale_compares_exactly():
 
 def test_a_double_fill_is_a_doubt_until_corrected(exam, labels, variants, tmp_path):
     variant = variants[0]
+    tasks = answer_tasks(variant, labels)
+    light = next(t for t in tasks if t.item_points == 1 and len(t.rows) >= 3)  # its 3rd item marked lightly
+    twice = next(t for t in tasks if t.number > light.number and len(t.rows) >= 2)  # its 2nd item filled twice
 
     def double(task: int, item: str, marks: list[str], right: str) -> dict[str, str]:
-        if task == 4 and item == "2":
+        if (task, item) == (twice.number, twice.rows[1].label):
             return {right: "filled", next(m for m in marks if m != right): "filled"}
-        if task == 2 and item == "3":
+        if (task, item) == (light.number, light.rows[2].label):
             return {right: "uncertain"}
         return {right: "filled"}
 
     result = mark_sheet(sheet(variant, labels, double), variant, labels, exam.mark_scale())
     assert result.doubts == 2
     assert not result.complete and result.total is None and result.mark is None
-    assert result.tasks[3].points is None and result.tasks[0].points is not None
+    by_number = {task.number: task for task in result.tasks}
+    assert by_number[twice.number].points is None and by_number[light.number].points is None
+    assert all(t.points is not None for t in result.tasks if t.number not in (light.number, twice.number))
     lines = correction_lines([result])
-    assert [(line.task, line.item, line.line) for line in lines] == [(2, "3", 2), (4, "2", 3)]
+    assert [(line.task, line.item, line.line) for line in lines] == [
+        (light.number, light.rows[2].label, 2), (twice.number, twice.rows[1].label, 3)
+    ]
     written = tmp_path / "corrections.csv"
     written.write_bytes(corrections_csv(lines))
     assert read_corrections(written) == ()  # unfilled: nothing is settled
-    right = next(b.mark for b in answer_tasks(variant, labels)[3].rows[1].bubbles if b.right)
+    right = next(b.mark for b in twice.rows[1].bubbles if b.right)
     text = written.read_text("utf-8-sig").splitlines()
     filled = [text[0], text[1] + "-", text[2] + right]
     written.write_text("\n".join(filled), "utf-8-sig")
     settled = apply_corrections([result], read_corrections(written), written)[0]
-    assert settled.complete and settled.total == 32 - 1  # task 2's item 3 settled as no answer
+    assert settled.complete and settled.total == 32 - 1  # the light mark settled as no answer: one point less
     assert correction_lines([settled])[1].text.endswith(";" + right)  # kept when written again
 
 

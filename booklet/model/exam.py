@@ -141,7 +141,8 @@ class Task(ContentModel):
 
 
 class Pool(ContentModel):
-    """Interchangeable tasks: each variant takes `pick` of them."""
+    """Interchangeable tasks: each variant takes `pick` of them, dealt as evenly as the
+    number of variants allows (with 4 variants, a 1-of-2 pool gives each task to 2)."""
 
     pick: int = Field(ge=1)
     """How many of the tasks each variant takes."""
@@ -168,10 +169,15 @@ TaskOrPool = Annotated[Annotated[Task, Tag("task")] | Annotated[Pool, Tag("pool"
 
 
 class ExamSection(ContentModel):
-    """A titled part of the exam; each variant shuffles the order of its tasks."""
+    """A titled part of the exam; each variant shuffles the order of its tasks, unless the
+    section says `shuffle: false` (tasks that build on each other, a source read first)."""
 
     title: str = ""
     """Section heading, e.g. «А бөлімі»; nothing is printed when empty."""
+    shuffle: bool = True
+    """Whether each variant puts the section's tasks in its own order; with false every
+    variant keeps the file's order (a pool's tasks stand where the pool is). Items and
+    options within a task are shuffled either way."""
     tasks: list[TaskOrPool] = Field(min_length=1)
     """Tasks and pools of the section."""
 
