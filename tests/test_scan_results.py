@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from markupsafe import escape
 
 from booklet.errors import ContentError
 from booklet.exam import Variant, derive_variants
@@ -28,8 +29,11 @@ from booklet.scan.corrections import correction_lines, corrections_csv, read_cor
 from booklet.scan.geometry import Box, Circle, SheetGeometry, TickBox, markers
 from booklet.scan.marking import apply_corrections, mark_all, mark_for, mark_sheet
 from booklet.scan.readings import PIXELS_PER_MM, CircleReading, PageReading, PageSource, TickReading
-from booklet.scan.report import annotated_pdf, item_statistics, results_csv, results_xlsx, summary
+from booklet.scan.annotated import head_lines, unreadable_lines
+from booklet.scan.grade import not_this_exam, run_words
+from booklet.scan.report import annotated_pdf, item_statistics, items_csv, results_csv, results_xlsx, summary
 from booklet.scan.review import review_html
+from booklet.scan.words import EN, KK, RU, PageProblem
 
 SEED = 5
 
@@ -324,3 +328,188 @@ def test_mark_all_leaves_unknown_sheets_to_the_unreadable(exam, labels, variants
     known = {variants[0].code: variants[0]}
     marked, unreadable = mark_all(readings, lambda s: known.get(s.variant), labels, exam.mark_scale())
     assert [r.source.page for r in marked] == [1] and [r.source.page for r in unreadable] == [2]
+
+
+# --- the run's files in the exam's language ------------------------------------------------------
+
+HEADINGS = {
+    "ru": (("Ученик", "Класс", "Вариант", "Файл", "Страница"), "Задание {n}",
+           ("Итоговый балл", "Максимальный балл", "Процент", "Оценка", "Статус")),
+    "en": (("Pupil", "Class", "Version", "File", "Page"), "Task {n}", ("Total", "Out of", "Percent", "Mark", "Status")),
+}
+ITEM_HEADINGS = {
+    "ru": ("Вопрос", "Место в вариантах", "Правильный ответ", "Ответили", "Доля правильных, %",
+           "Выбранные неверные ответы", "Нет ответа", "Сомнительные", "Отметка"),
+    "en": ("Question", "Place in versions", "Right answer", "Answered", "Right, %", "Wrong answers chosen",
+           "No answer", "Doubtful", "Note"),
+}
+SHEETS = {"kk": ["Нәтижелер", "Сұрақтар"], "ru": ["Результаты", "Вопросы"], "en": ["Results", "Questions"]}
+KAZAKH_ONLY = ("-бет", "тапсырма", "Себебі", "сұрақ", "-жол", "Күмәнді", "Оқылған", "Оқылмаған", "Нұсқа",
+               "Қоюлығы", "боялған", "толық емес", "тексеру", "қараңыз")
+"""Words of the Kazakh scaffolding: none belongs on a Russian or English page."""
+
+
+def unclear_first_rows(task: int, item: str, marks: list[str], right: str) -> dict[str, str]:
+    return {right: "uncertain"} if item in ("1", "А", "A") else {right: "filled"}
+
+
+def _run(exam, lang: str):
+    """The bundled exam printed in `lang`: its words, three marked sheets and one in doubt."""
+    printed = exam.model_copy(update={"labels": lang})
+    labels = page_settings(printed, None, None)[0]
+    variants = derive_variants(printed, SEED, 2, labels)
+    doubtful = mark_sheet(sheet(variants[0], labels, unclear_first_rows, ticks="uncertain", page=4, pupil=None),
+                          variants[0], labels, exam.mark_scale())
+    return printed, run_words(printed, None), (*_marked(printed, labels, variants), doubtful)
+
+
+def _problems(exam) -> tuple[PageReading, ...]:
+    """Unreadable pages, each with a problem reading or the run gives."""
+    other = SheetId("other-exam", "QQQQ", SEED, 0, None)
+    problems = (PageProblem("unreadable-code"), PageProblem("circles-lost", lost=7, count=61),
+                not_this_exam(other, exam.id), not_this_exam(SheetId(exam.id, "QQQQ", SEED, None, None), exam.id))
+    return tuple(PageReading(PageSource("class-9a.pdf", 5 + n), None, page_image=np.full((300, 210), 200, np.uint8),
+                             problem=problem) for n, problem in enumerate(problems))
+
+
+def test_the_run_speaks_the_language_the_sheets_were_printed_in(exam):
+    assert run_words(exam, None) is KK
+    assert run_words(exam.model_copy(update={"labels": "ru"}), None) is RU
+    assert run_words(exam.model_copy(update={"labels": "ru"}), "en") is EN  # --lang, as for the printed pages
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_results_and_items_in_the_exam_language(exam, lang):
+    from openpyxl import load_workbook
+
+    printed, words, results = _run(exam, lang)
+    data = results_xlsx(printed, results, ROSTER, words)
+    assert data == results_xlsx(printed, results, ROSTER, words)
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == SHEETS[lang]
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    first, task, last = HEADINGS[lang]
+    numbers = sorted({t.number for r in results for t in r.tasks})
+    criteria = tuple(c.id for c in exam.criteria)
+    assert rows[0] == (*first, *(task.format(n=n) for n in numbers), *criteria, *last)
+    done, incomplete = {"ru": ("оценено", "не завершено"), "en": ("marked", "incomplete")}[lang]
+    assert [row[-1] for row in rows[1:4]] == [done] * 3
+    assert rows[4][-2] == incomplete and rows[4][-1].startswith(f"{incomplete}, ")
+    assert rows[4][0] == f"class-9a.pdf, {'страница' if lang == 'ru' else 'page'} 4"  # no name: its page
+    items = list(book.worksheets[1].iter_rows(values_only=True))
+    assert items[0] == ITEM_HEADINGS[lang]
+    assert {"все ответили правильно" if lang == "ru" else "everybody got it right"} <= {row[-1] for row in items}
+    assert results_csv(printed, results, ROSTER, words).startswith(f"\ufeff{first[0]};{first[1]};".encode())
+    assert items_csv(results, words).decode("utf-8-sig").splitlines()[0] == ";".join(ITEM_HEADINGS[lang])
+    descriptor = {"ru": "Д1: ", "en": "D1: "}[lang]
+    assert any(row[0].startswith(descriptor) for row in items[1:])
+
+
+def test_kazakh_results_are_as_before(exam):
+    from openpyxl import load_workbook
+
+    printed, words, results = _run(exam, "kk")
+    assert words is KK and printed.labels == "kk"
+    assert results_xlsx(printed, results, ROSTER, words) == results_xlsx(printed, results, ROSTER)
+    assert load_workbook(io.BytesIO(results_xlsx(printed, results, ROSTER))).sheetnames == SHEETS["kk"]
+    assert items_csv(results).decode("utf-8-sig").splitlines()[0] == (
+        "Сұрақ;Нұсқалардағы орны;Дұрыс жауап;Жауап бергені;Дұрыс жауап үлесі, %;Таңдалған қате жауаптар;"
+        "Жауап жоқ;Күмәнді;Белгі"
+    )
+    waiting = results_csv(printed, results, ROSTER).decode("utf-8-sig").splitlines()[4].split(";")
+    assert waiting[-2] == "толық емес"
+    assert waiting[-1] == f"толық емес: {results[-1].doubts} күмәнді жауап (review.html, corrections.csv)"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_review_page_in_the_exam_language(exam, lang):
+    printed, words, results = _run(exam, lang)
+    pages = _problems(exam)
+    html = review_html(printed, results, pages, ROSTER, words)
+    assert html == review_html(printed, results, pages, ROSTER, words)
+    assert f'<html lang="{lang}">' in html
+    shown = {
+        "kk": ("Күмәнді жауаптар", "Себебі: ", "«class-9a.pdf», 4-бет", "-сұрақ", "-дескриптор (", "-жол:",
+               "<td>анық емес</td>", "Оқылмаған беттер"),
+        "ru": ("Сомнительные ответы", "Причина: ", "«class-9a.pdf», страница 4", " · Задание ", ", вопрос ",
+               ", дескриптор 1 (баллы: ", "<code>corrections.csv</code>, строка 2:", "<td>нечёткий</td>",
+               "Непрочитанные страницы", "Прочитано бланков: 4. Сомнительных ответов: "),
+        "en": ("Doubtful answers", "Reason: ", "«class-9a.pdf», page 4", " · Task ", ", question ",
+               ", descriptor 1 (points: ", "<code>corrections.csv</code>, line 2:", "<td>unclear</td>",
+               "Pages not read", "Sheets read: 4. Doubtful answers: "),
+    }[lang]
+    assert all(text in html for text in shown), [text for text in shown if text not in html]
+    assert "<code>file;page;pupil;task;item;descriptor;read;answer</code>" in html  # read back: stays as is
+    assert "<code>booklet scan … --corrections corrections.csv</code>" in html
+    for page in pages:
+        said = words.page_problem(page.problem)
+        assert f"{words.reason}: {escape(said)}</div>" in html
+        if lang != "en":
+            assert said != str(page.problem) and str(page.problem) not in html  # no English sentence
+    if lang != "kk":
+        page_text = html.replace(printed.title, "")
+        for result in results:  # the exam's own Kazakh content is shown as written; the scaffolding is not
+            for answer in result.key:
+                for row in answer.rows:
+                    page_text = page_text.replace(row.text, "")
+                for descriptor in answer.descriptors:
+                    page_text = page_text.replace(descriptor.text, "")
+        assert [word for word in KAZAKH_ONLY if word in page_text] == []
+
+
+def test_kazakh_review_page_says_page_problems_in_kazakh(exam):
+    pages = _problems(exam)
+    html = review_html(exam, (), pages)
+    assert html == review_html(exam, (), pages, None, KK)
+    assert "Себебі: QR код оқылмады: бетті тегіс әрі анық етіп қайта сканерлеңіз</div>" in html
+    assert "the QR code" not in html and "scan the" not in html and "exam «" not in html
+    assert "Күмәнді жауап жоқ: барлық жауап анық оқылды." in html
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_annotated_copies_in_the_exam_language(exam, lang):
+    import pikepdf
+
+    printed, words, results = _run(exam, lang)
+    pages = _problems(exam)
+    first, second = head_lines(results[0], ROSTER, words)
+    variant = {"ru": "Вариант", "en": "Version"}[lang]
+    assert first == f"{ROSTER[0].name} · {variant} {results[0].variant.letter} ({results[0].variant.code})"
+    total, mark = {"ru": ("Итоговый балл", "Оценка"), "en": ("Total", "Mark")}[lang]
+    assert second == f"{total}: 32/32 (100,0 %) · {mark}: «5»"
+    waiting = head_lines(results[-1], ROSTER, words)
+    see = {"ru": "не завершено, сомнительных ответов: ", "en": "incomplete, doubtful answers: "}[lang]
+    assert waiting[0].startswith(f"class-9a.pdf, {'страница' if lang == 'ru' else 'page'} 4 · ")
+    assert waiting[1].startswith(see) and waiting[1].endswith(words.see_review)
+    where, why = unreadable_lines(pages[0], words)
+    assert where == f"class-9a.pdf, {'страница' if lang == 'ru' else 'page'} 5"
+    assert why == words.page_problems["unreadable-code"]
+    pdf = annotated_pdf(printed, results, pages, ROSTER, words)
+    assert pdf == annotated_pdf(printed, results, pages, ROSTER, words)
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        assert len(opened.pages) == len(results) + len(pages)
+        annotated = {"ru": "проверенные бланки", "en": "marked sheets"}[lang]
+        assert str(opened.docinfo["/Title"]) == f"{printed.title} – {annotated}"
+
+
+def test_kazakh_annotated_copies_are_as_before(exam, labels, variants):
+    results = _marked(exam, labels, variants)
+    assert head_lines(results[0], ROSTER)[1] == "Жалпы балл: 32/32 (100,0 %) · Баға: «5»"
+    assert unreadable_lines(_problems(exam)[0]) == (
+        "class-9a.pdf, 5-бет", "QR код оқылмады: бетті тегіс әрі анық етіп қайта сканерлеңіз"
+    )
+
+
+def test_corrections_keep_their_columns_and_name_pages_in_the_exam_language(exam):
+    printed, words, results = _run(exam, "ru")
+    lines = correction_lines(results, ROSTER, words)
+    assert lines and all(line.text.startswith("class-9a.pdf;4;class-9a.pdf, страница 4;") for line in lines)
+    written = corrections_csv(lines).decode("utf-8-sig").splitlines()
+    assert written[0] == "file;page;pupil;task;item;descriptor;read;answer"
+
+
+def test_the_command_line_summary_stays_english(exam):
+    _, _, results = _run(exam, "ru")
+    line = summary(results, _problems(exam))
+    assert line.startswith("4 sheets read, 3 marked, average ")
+    assert line.endswith("; 4 pages unreadable (see review.html)")

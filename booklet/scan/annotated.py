@@ -4,9 +4,10 @@ A teacher checks a pupil's result against the sheet itself, so each page shows, 
 circles the sheet printed: the pupil's right answers ringed green; a wrong answer ringed
 red, with the right circle ringed thin green beside it (also on a row left blank); doubts
 ringed orange; each task's points beside its first row; the total and the mark at the top
-(or «толық емес» while doubts are open). A page that could not be read is shown with the
-reason in red. Drawn with Pillow (its text takes Cyrillic, OpenCV's does not), one image a
-page at `PIXELS_PER_MM`, written with reportlab's invariant mode: no date, same bytes.
+(or «толық емес» while doubts are open), in the exam's language (`words.py`). A page that
+could not be read is shown with the reason in red. Drawn with Pillow (its text takes Cyrillic,
+OpenCV's does not), one image a page at `PIXELS_PER_MM`, written with reportlab's invariant
+mode: no date, same bytes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ..model import Exam
 from ..resources import fonts_dir
 from ..roster import Pupil
-from . import words
+from .words import KK, Words, who
 from .geometry import Circle
 from .marking import ItemResult, SheetResult, TaskResult
 from .readings import PIXELS_PER_MM, PageReading
@@ -119,7 +120,7 @@ def _head(draw: ImageDraw.ImageDraw, width: int, lines: Sequence[str], colour: C
         draw.text((width // 2, top + _px(3.2) + index * _px(5.0)), line, fill=colour, font=font, anchor="mm")
 
 
-def annotated_page(result: SheetResult, roster: Sequence[Pupil] | None = None) -> Image.Image:
+def annotated_page(result: SheetResult, roster: Sequence[Pupil] | None = None, words: Words = KK) -> Image.Image:
     """One marked page, drawn."""
     geometry = result.reading.geometry
     size = (geometry.page_width, geometry.page_height) if geometry else A4
@@ -127,23 +128,29 @@ def annotated_page(result: SheetResult, roster: Sequence[Pupil] | None = None) -
     draw = ImageDraw.Draw(image)
     for task in result.tasks:
         _task(draw, task)
-    name = words.who(result, roster)[0]
-    first = f"{name} · {words.VARIANT} {result.variant.letter} ({result.variant.code})"
-    if result.complete:
-        percent = f"{result.percent:.1f}".replace(".", ",")
-        second = f"{words.TOTAL}: {result.total}/{result.out_of} ({percent} %) · {words.MARK}: «{result.mark}»"
-        _head(draw, image.width, (first, second), INK)
-    else:
-        second = f"{words.INCOMPLETE}: {result.doubts} күмәнді жауап, {words.SEE_REVIEW}"
-        _head(draw, image.width, (first, second), ORANGE)
+    _head(draw, image.width, head_lines(result, roster, words), INK if result.complete else ORANGE)
     return image
 
 
-def unreadable_page(reading: PageReading) -> Image.Image:
+def head_lines(result: SheetResult, roster: Sequence[Pupil] | None = None, words: Words = KK) -> tuple[str, str]:
+    """The two lines at the top of a marked page: whose sheet, and its total and mark (or why not yet)."""
+    name = who(result, roster, words)[0]
+    first = f"{name} · {words.variant} {result.variant.letter} ({result.variant.code})"
+    if result.complete:
+        percent = f"{result.percent:.1f}".replace(".", ",")
+        return first, f"{words.total}: {result.total}/{result.out_of} ({percent} %) · {words.mark}: «{result.mark}»"
+    return first, f"{words.incomplete_doubts.format(n=result.doubts)}, {words.see_review}"
+
+
+def unreadable_lines(reading: PageReading, words: Words = KK) -> tuple[str, str]:
+    """The two lines at the top of a page that could not be read: which page, and why."""
+    return words.page_of(reading.source.file, reading.source.page), words.page_problem(reading.problem)
+
+
+def unreadable_page(reading: PageReading, words: Words = KK) -> Image.Image:
     """A page that could not be read, as it came, with why."""
     image = _canvas(reading.page_image, A4)
-    draw = ImageDraw.Draw(image)
-    _head(draw, image.width, (f"{reading.source.file}, {reading.source.page}-бет", reading.problem), RED)
+    _head(ImageDraw.Draw(image), image.width, unreadable_lines(reading, words), RED)
     return image
 
 
@@ -152,15 +159,17 @@ def annotated_pdf(
     results: Iterable[SheetResult],
     unreadable: Iterable[PageReading] = (),
     roster: Sequence[Pupil] | None = None,
+    words: Words = KK,
 ) -> bytes:
-    """annotated.pdf: a page per marked sheet, then the unreadable pages, in the order given.
+    """annotated.pdf: a page per marked sheet, then the unreadable pages, in the order given,
+    written in `words`.
 
     Each page is one JPEG picture (the scan with what was read drawn on it), written with
     pikepdf as it is: reportlab's ASCII85 encoding of raw pictures took 2.5 s a page."""
     import pikepdf
 
     pdf = pikepdf.new()
-    pages = [annotated_page(r, roster) for r in results] + [unreadable_page(r) for r in unreadable]
+    pages = [annotated_page(r, roster, words) for r in results] + [unreadable_page(r, words) for r in unreadable]
     for image in pages:
         width = A4[0] * POINTS_PER_MM
         height = width * image.height / image.width
@@ -178,20 +187,20 @@ def annotated_pdf(
         pdf.add_blank_page(page_size=(A4[0] * POINTS_PER_MM, A4[1] * POINTS_PER_MM))
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
-    return _dated(out.getvalue(), exam)
+    return _dated(out.getvalue(), exam, words)
 
 
 POINTS_PER_MM = 72 / 25.4
 
 
-def _dated(data: bytes, exam: Exam) -> bytes:
+def _dated(data: bytes, exam: Exam, words: Words) -> bytes:
     """The PDF with the exam's title, author and date instead of reportlab's placeholders
     (its invariant mode writes 2000-01-01), as every booklet PDF dates from its file."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
         date = f"D:{exam.date:%Y%m%d}000000Z" if exam.date else None
-        info = {"/Title": f"{exam.title} – {words.ANNOTATED}", "/Author": exam.author, "/Subject": exam.subject}
+        info = {"/Title": f"{exam.title} – {words.annotated}", "/Author": exam.author, "/Subject": exam.subject}
         info |= {"/Creator": "booklet", "/Producer": "booklet"}
         info |= {"/CreationDate": date, "/ModDate": date} if date else {}
         pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()}))

@@ -33,7 +33,7 @@ from pathlib import Path
 from ..errors import ContentError, Problem
 from ..roster import Pupil, file_bytes, spreadsheet_text
 from .marking import Correction, SheetResult
-from .words import read_as, tick_read_as, who
+from .words import KK, Words, read_as, tick_read_as, who
 
 COLUMNS = ("file", "page", "pupil", "task", "item", "descriptor", "read", "answer")
 REQUIRED = ("file", "page", "task", "item", "answer")
@@ -59,13 +59,14 @@ class CorrectionLine:
 
 
 def correction_lines(
-    results: Iterable[SheetResult], roster: Sequence[Pupil] | None = None
+    results: Iterable[SheetResult], roster: Sequence[Pupil] | None = None, words: Words = KK
 ) -> tuple[CorrectionLine, ...]:
     """A line for every answer in doubt or settled by the teacher, in the results' order, then
-    by task and row; numbered as the written file numbers them (the heading row is line 1)."""
+    by task and row; numbered as the written file numbers them (the heading row is line 1).
+    The `pupil` cell, for the teacher only, is in `words` (a sheet without a name: its page)."""
     lines: list[tuple[tuple[str, int], int, str, int | None, tuple[str, ...]]] = []
     for result in results:
-        name = who(result, roster)[0]
+        name = who(result, roster, words)[0]
         source = (result.source.file, result.source.page)
         head = (result.source.file, str(result.source.page), name)
         for task in result.tasks:

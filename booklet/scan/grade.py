@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import BookletError
 from ..qr import SheetId
+from .words import PageProblem, Words, words_for
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,13 @@ class Plans:
         return self._plans[key]
 
 
-def not_this_exam(sheet: SheetId, exam_id: str) -> str:
+def not_this_exam(sheet: SheetId, exam_id: str) -> PageProblem:
     """Why a page whose QR was read is not a sheet of this exam file, in the teacher's words."""
     if sheet.exam != exam_id:
-        return f"this is a sheet of exam «{sheet.exam}», not «{exam_id}»: give that exam's file with --exam"
+        return PageProblem("other-exam", exam=sheet.exam, ours=exam_id)
     if sheet.index is None:
-        return "this is a question paper, not an answer sheet: scan the answer sheets"
-    return (
-        f"variant {sheet.variant} (seed {sheet.seed}) does not come out of this exam file: "
-        "was the file changed after the sheets were printed?"
-    )
+        return PageProblem("question-paper")
+    return PageProblem("other-variant", variant=sheet.variant, seed=sheet.seed)
 
 
 def check_roster(sheets: Iterable[tuple[str, SheetId]], pupils: int | None) -> None:
@@ -122,6 +120,7 @@ def scan_exam(
     path = Path(exam_path)
     exam = load_exam(path)
     labels, alphabet = page_settings(exam, lang, script)
+    words = run_words(exam, lang)
     if alphabet == "latn":
         exam = latin_exam(exam, exam.latin)
     pupils = read_roster(roster) if roster is not None else None
@@ -145,15 +144,21 @@ def scan_exam(
     if settled is not None:
         results = apply_corrections(results, settled, corrections)
     files = {
-        "results.xlsx": results_xlsx(exam, results, pupils),
-        "results.csv": results_csv(exam, results, pupils),
-        "items.csv": items_csv(results),
-        "review.html": review_html(exam, results, unreadable, pupils).encode("utf-8"),
-        "corrections.csv": corrections_csv(correction_lines(results, pupils)),
-        "annotated.pdf": annotated_pdf(exam, results, unreadable, pupils),
+        "results.xlsx": results_xlsx(exam, results, pupils, words),
+        "results.csv": results_csv(exam, results, pupils, words),
+        "items.csv": items_csv(results, words),
+        "review.html": review_html(exam, results, unreadable, pupils, words).encode("utf-8"),
+        "corrections.csv": corrections_csv(correction_lines(results, pupils, words)),
+        "annotated.pdf": annotated_pdf(exam, results, unreadable, pupils, words),
     }
     write_set(Path(out_dir), files)
     return Marked(Path(out_dir), tuple(files), len(readings), summary(results, unreadable))
+
+
+def run_words(exam: Any, lang: str | None) -> Words:
+    """The words of a run's files: the language its sheets were printed in, chosen as
+    `page_settings` chooses their labels (`--lang`, else the file's `labels`, else its language)."""
+    return words_for(lang or exam.labels or exam.language)
 
 
 def _refuse_other_exams(readings: Sequence[Any], exam_id: str) -> None:

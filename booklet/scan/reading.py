@@ -1,10 +1,12 @@
 """Reading one scanned page: straighten it, find which copy it is, measure every circle and box.
 
 Each step can fail, and a failure is said, never guessed past: a page without three corner
-markers, or without a readable QR code, comes back with a `problem` and the raw image. Once
-straightened by the markers (`straighten.py`), the page is aligned to the blank sheet exactly
-by the printed rings themselves (each ring matched against the blank's, a homography fitted
-to them with outliers dropped), so a 5 mm circle is measured where it printed to a pixel.
+markers, or without a readable QR code, comes back with a `problem` (a `PageProblem`: the
+English sentence, and a code the review page says it again with in the page's language) and
+the raw image. Once straightened by the markers (`straighten.py`), the page is aligned to the
+blank sheet exactly by the printed rings themselves (each ring matched against the blank's, a
+homography fitted to them with outliers dropped), so a 5 mm circle is measured where it printed
+to a pixel.
 
 A circle's darkness is the share of its inside (r <= 0.8 radius) inked beyond what the blank
 sheet prints there: its letter and its ring are not a mark. An empty circle must show its
@@ -27,6 +29,7 @@ from ..qr import SheetId, parse_payload
 from . import straighten
 from .geometry import CORNERS, Circle, SheetGeometry, TickBox, markers
 from .readings import PIXELS_PER_MM, CircleReading, PageReading, PageSource, TickReading
+from .words import PageProblem
 
 FILLED, EMPTY = 0.6, 0.05
 """Inside inked over FILLED: filled; under EMPTY: empty; between: uncertain ("light"). A fill
@@ -118,7 +121,7 @@ def read_page(image: np.ndarray, source: PageSource, plan_for: PlanFor) -> PageR
         return PageReading(source, None, page_image=image, problem=_unread(code, found))
     plan = plan_for(sheet)
     if plan is None:
-        problem = f"the QR code names exam «{sheet.exam}», variant {sheet.variant}: not a sheet of this exam"
+        problem = PageProblem("code-of-other-exam", exam=sheet.exam, variant=sheet.variant)
         return PageReading(source, sheet, page_image=image, problem=problem)
     if plan.geometry.markers != A4:
         found = straighten.assign_markers(blobs, plan.geometry.markers)
@@ -136,19 +139,19 @@ def _straightened(flat: np.ndarray, found: dict, code: straighten.Code, plan: An
     and why not."""
     geometry: SheetGeometry = plan.geometry
     if len(found) < 3:
-        return None, [], "fewer than three corner markers found: scan the whole page, markers included"
+        return None, [], PageProblem("few-markers")
     homography = straighten.marker_homography(found, geometry.markers)
     if len(found) == 3:
         homography = straighten.guess_with_code(found, geometry, code)
     if not _code_in_its_box(code, homography, geometry):
-        return None, [], "the corner markers and the QR code do not agree: is the page folded or cut?"
+        return None, [], PageProblem("markers-and-code-disagree")
     reference = _reference(plan)
     page, aligned = _aligned(flat, homography, reference, geometry, wide=len(found) < 4)
     if page is None and len(found) == 4:  # a marker cut by a staple or a fold, not quite square
         page, aligned = _aligned(flat, homography, reference, geometry, wide=True)
     notes = _notes(found, aligned, flat.shape)
     if page is None:
-        return None, notes, "the printed circles do not line up with the sheet: scan the page again, flat"
+        return None, notes, PageProblem("circles-out-of-line")
     return page, notes, ""
 
 
@@ -161,20 +164,20 @@ def _measured(page: np.ndarray, source: PageSource, sheet: SheetId, plan: Any, n
     measured = [_circle(excess, smooth, dark, w, c) for w, c in zip(reference.windows, geometry.circles)]
     lost = sum(1 for _, ring_seen in measured if not ring_seen)
     if lost > LOST_RINGS * len(measured):
-        problem = f"{lost} of {len(measured)} printed circles are not where the sheet has them: scan the page again"
+        problem = PageProblem("circles-lost", lost=lost, count=len(measured))
         return PageReading(source, sheet, geometry, page_image=page, problem=problem, notes=notes)
     circles = tuple(reading for reading, _ in measured)
     ticks = tuple(_tick(excess > INKED, reference.paper, box) for box in geometry.ticks)
     return PageReading(source, sheet, geometry, circles, ticks, page, notes=notes)
 
 
-def _unread(code: straighten.Code | None, found: dict) -> str:
+def _unread(code: straighten.Code | None, found: dict) -> PageProblem:
     """Why a page names no sheet, in the words a teacher rescanning it needs."""
     if code is not None:
-        return "the QR code is not a booklet answer sheet's"
+        return PageProblem("not-a-sheet-code")
     if not found:
-        return "no corner markers found and no QR code: is this an answer sheet?"
-    return "the QR code cannot be read: scan the page again, flat and sharp"
+        return PageProblem("no-markers")
+    return PageProblem("unreadable-code")
 
 
 def _code_in_its_box(code: straighten.Code, homography: np.ndarray, geometry: SheetGeometry) -> bool:

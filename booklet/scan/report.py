@@ -1,6 +1,7 @@
 """The results of a scanning run as a teacher files them: results.xlsx, results.csv, items.csv.
 
-Sheet 1 «Нәтижелер» has one row per pupil (points per task and per criterion, total,
+Every heading, sheet name and word in a cell is in the exam's language (`words.py`).
+Sheet 1 «Нәтижелер» (ru «Результаты», en «Results») has one row per pupil (points per task and per criterion, total,
 percentage, mark); sheet 2 «Сұрақтар» one row per item of the exam file (how many got it
 right, which wrong answers were chosen how often, items nobody or everybody got right).
 A variant shuffles its tasks, items and options, so task 3's item 2 and its option «Б» in
@@ -8,7 +9,7 @@ variant А are another task, item and letter in variant Б: an item is known by 
 file's task it comes from and its text, an answer by what it says, and each row says where
 the item sat in each variant («А 3.2; Б 5.1»).
 
-A result with an open doubt has no total and no mark: its mark cell says «толық емес» and its
+A result with an open doubt has no total and no mark: its mark cell says «толық емес» («не завершено») and its
 status how many answers wait for review, so an incomplete result is never filed as a mark.
 
 The same input gives the same bytes: the workbook's dates are the exam's date, not the
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ..model import Exam
 from ..roster import Pupil
-from . import words
+from .words import KK, Words, who
 from .annotated import annotated_pdf
 from .marking import SheetResult
 from .readings import PageReading
@@ -38,31 +39,33 @@ __all__ = ["ItemStatistic", "annotated_pdf", "item_statistics", "items_csv", "re
 Cell = str | int | float | None
 
 
-def pupil_table(exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pupil] | None) -> list[list[Cell]]:
+def pupil_table(
+    exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pupil] | None, words: Words = KK
+) -> list[list[Cell]]:
     """Sheet 1 as rows of cells, the heading row first."""
     numbers = sorted({task.number for result in results for task in result.tasks})
     criteria = [criterion.id for criterion in exam.criteria]
-    head: list[Cell] = [words.PUPIL, words.CLASS, words.VARIANT, words.FILE, words.PAGE]
+    head: list[Cell] = [words.pupil, words.class_, words.variant, words.file, words.page]
     head += [words.task_heading(n) for n in numbers] + criteria
-    head += [words.TOTAL, words.OUT_OF, words.PERCENT, words.MARK, words.STATUS]
+    head += [words.total, words.out_of, words.percent, words.mark, words.status]
     rows = [head]
     for result in results:
-        name, class_name = words.who(result, roster)
+        name, class_name = who(result, roster, words)
         points = {task.number: task.points for task in result.tasks}
         row: list[Cell] = [name, class_name, f"{result.variant.letter} ({result.variant.code})"]
         row += [result.source.file, result.source.page]
         row += ["?" if points.get(n, 0) is None else points.get(n) for n in numbers]
         row += [result.criterion_points(c) for c in criteria]
         percent = None if result.percent is None else round(result.percent, 1)
-        row += [result.total, result.out_of, percent, result.mark or words.INCOMPLETE, _status(result)]
+        row += [result.total, result.out_of, percent, result.mark or words.incomplete, _status(result, words)]
         rows.append(row)
     return rows
 
 
-def _status(result: SheetResult) -> str:
+def _status(result: SheetResult, words: Words) -> str:
     if result.complete:
-        return words.DONE
-    return f"{words.INCOMPLETE}: {result.doubts} күмәнді жауап (review.html, corrections.csv)"
+        return words.done
+    return f"{words.incomplete_doubts.format(n=result.doubts)} (review.html, corrections.csv)"
 
 
 @dataclass(frozen=True)
@@ -83,16 +86,18 @@ class ItemStatistic:
     """Each wrong answer chosen (what it says), with how often, the most chosen first."""
     blank: int
     doubts: int
+    flag: str
+    """«nobody got it right» or «everybody got it right», in the run's words; else empty."""
 
     @property
     def share(self) -> float | None:
         return None if not self.answered else 100 * self.right / self.answered
 
-    @property
-    def flag(self) -> str:
-        if not self.answered:
-            return ""
-        return words.NOBODY_RIGHT if self.right == 0 else words.EVERYBODY_RIGHT if self.right == self.answered else ""
+
+def _flag(answered: int, right: int, words: Words) -> str:
+    if not answered:
+        return ""
+    return words.nobody_right if right == 0 else words.everybody_right if right == answered else ""
 
 
 @dataclass
@@ -109,7 +114,7 @@ class _Tally:
         self.counts[bucket] = self.counts.get(bucket, 0) + 1
 
 
-def item_statistics(results: Sequence[SheetResult]) -> tuple[ItemStatistic, ...]:
+def item_statistics(results: Sequence[SheetResult], words: Words = KK) -> tuple[ItemStatistic, ...]:
     """One statistic per item of the exam file, in the file's order, every variant counted
     together: an item is the exam file's task (`VariantTask.source`) and the item's text, an
     answer what its circle stands for (`Bubble.text`)."""
@@ -129,7 +134,7 @@ def item_statistics(results: Sequence[SheetResult]) -> tuple[ItemStatistic, ...]
                 tally.count(item.status, None if item.answer is None else meaning.get(item.answer, item.answer))
             descriptors = tasks[task.number].task.descriptors
             for tick in task.ticks:
-                label = f"Д{tick.descriptor + 1}"
+                label = words.descriptor_label.format(n=tick.descriptor + 1)
                 text = f"{label}: {_plain(descriptors[tick.descriptor].text)}"
                 tally = tallies.setdefault((source, label), _Tally(text, "+", tick.descriptor))
                 tally.places.setdefault(letter, f"{task.number} {label}")
@@ -141,7 +146,8 @@ def item_statistics(results: Sequence[SheetResult]) -> tuple[ItemStatistic, ...]
         wrong = tuple(sorted(counts.items(), key=lambda chosen: (-chosen[1], chosen[0])))
         where = "; ".join(f"{letter} {place}" for letter, place in tally.places.items())
         answered = right + blank + sum(n for _, n in wrong)
-        stats.append(ItemStatistic(tally.item, where, tally.right_answer, answered, right, wrong, blank, doubts))
+        flag = _flag(answered, right, words)
+        stats.append(ItemStatistic(tally.item, where, tally.right_answer, answered, right, wrong, blank, doubts, flag))
     return tuple(stats)
 
 
@@ -150,20 +156,22 @@ def _plain(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").replace("**", "").split())
 
 
-def item_table(results: Sequence[SheetResult]) -> list[list[Cell]]:
+def item_table(results: Sequence[SheetResult], words: Words = KK) -> list[list[Cell]]:
     """Sheet 2 as rows of cells, the heading row first."""
-    head: list[Cell] = [words.ITEM, words.WHERE, words.RIGHT_ANSWER, words.ANSWERED]
-    head += [words.SHARE_RIGHT, words.WRONG_CHOSEN, words.BLANK, words.DOUBTS, words.FLAG]
+    head: list[Cell] = [words.item, words.where, words.right_answer, words.answered]
+    head += [words.share_right, words.wrong_chosen, words.blank, words.doubts, words.flag]
     rows = [head]
-    for s in item_statistics(results):
+    for s in item_statistics(results, words):
         wrong = "; ".join(f"{answer}: {n}" for answer, n in s.wrong)
         share = None if s.share is None else round(s.share, 1)
         rows.append([s.item, s.where, s.right_answer, s.answered, share, wrong, s.blank, s.doubts, s.flag])
     return rows
 
 
-def results_xlsx(exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pupil] | None = None) -> bytes:
-    """results.xlsx: the pupils' sheet (header frozen with the names) and the items' sheet."""
+def results_xlsx(
+    exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pupil] | None = None, words: Words = KK
+) -> bytes:
+    """results.xlsx: the pupils' sheet (header frozen with the names) and the items' sheet, in `words`."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.writer.excel import ExcelWriter
@@ -175,7 +183,10 @@ def results_xlsx(exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pu
     book.properties.title = exam.title
     for sheet, (title, rows) in zip(
         (book.active, book.create_sheet()),
-        (("Нәтижелер", pupil_table(exam, results, roster)), ("Сұрақтар", item_table(results))),
+        (
+            (words.results_sheet, pupil_table(exam, results, roster, words)),
+            (words.items_sheet, item_table(results, words)),
+        ),
         strict=True,
     ):
         sheet.title = title
@@ -219,19 +230,22 @@ def _csv(rows: list[list[Cell]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def results_csv(exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pupil] | None = None) -> bytes:
+def results_csv(
+    exam: Exam, results: Sequence[SheetResult], roster: Sequence[Pupil] | None = None, words: Words = KK
+) -> bytes:
     """results.csv: sheet 1 of results.xlsx."""
-    return _csv(pupil_table(exam, results, roster))
+    return _csv(pupil_table(exam, results, roster, words))
 
 
-def items_csv(results: Sequence[SheetResult]) -> bytes:
+def items_csv(results: Sequence[SheetResult], words: Words = KK) -> bytes:
     """items.csv: sheet 2 of results.xlsx."""
-    return _csv(item_table(results))
+    return _csv(item_table(results, words))
 
 
 def summary(results: Sequence[SheetResult], unreadable: Sequence[PageReading]) -> str:
     """The line `booklet scan` prints: sheets marked, the average of the complete ones,
-    answers to review, pages that could not be read."""
+    answers to review, pages that could not be read. In English, as every line the command
+    line prints is; the files it points to speak the exam's language."""
     complete = [r for r in results if r.complete]
     text = f"{len(results)} {'sheet' if len(results) == 1 else 'sheets'} read, {len(complete)} marked"
     if complete:

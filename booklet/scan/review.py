@@ -4,7 +4,8 @@ Every doubtful answer is shown as the scan has it (a crop of the straightened pa
 its row of circles or its tick box, embedded as a PNG so the page works offline and can be
 mailed), beside what reading measured for each circle, whose sheet it is, and the line of
 corrections.csv to fill in. Pages that could not be read are listed by file and page with
-the reason and a small picture. The decisions are all made here; the template lays them out.
+the reason and a small picture. Every word is in the exam's language (`words.py`), the
+reason a page was not read too. The decisions are all made here; the template lays them out.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from markupsafe import Markup, escape
 from PIL import Image
 
 from ..model import Exam
 from ..roster import Pupil
 from ..templating import environment
-from . import words
+from .words import KK, Words, who
 from .corrections import COLUMNS, DELIMITER, CorrectionLine, correction_lines
 from .marking import ItemResult, SheetResult, TickResult
 from .readings import PIXELS_PER_MM, PageReading
@@ -41,7 +43,9 @@ THUMB_WIDTH = 360
 class CircleShown:
     mark: str
     state: str
-    """In Kazakh: боялған, бос, анық емес."""
+    """As reading has it: filled, empty, uncertain."""
+    state_word: str
+    """The state in the page's language: боялған, бос, анық емес."""
     darkness: int
     """Percent."""
     reason: str
@@ -92,10 +96,12 @@ def crop(page: object, left: float, top: float, right: float, bottom: float) -> 
     return _png(image[y0:y1, x0:x1])
 
 
-def _item_doubt(result: SheetResult, item: ItemResult) -> tuple[str, str, tuple[CircleShown, ...], str]:
-    circles = tuple(
-        CircleShown(r.circle.mark, words.STATES[r.state], round(100 * r.darkness), r.reason) for r in item.readings
-    )
+def _circle(mark: str, state: str, darkness: float, reason: str, words: Words) -> CircleShown:
+    return CircleShown(mark, state, words.states[state], round(100 * darkness), reason)
+
+
+def _item_doubt(result: SheetResult, item: ItemResult, words: Words) -> tuple[str, str, tuple[CircleShown, ...], str]:
+    circles = tuple(_circle(r.circle.mark, r.state, r.darkness, r.reason, words) for r in item.readings)
     picture = ""
     if item.readings:
         xs = [r.circle.x for r in item.readings]
@@ -108,37 +114,41 @@ def _item_doubt(result: SheetResult, item: ItemResult) -> tuple[str, str, tuple[
             max(xs) + radius + CROP_MARGIN,
             max(ys) + radius + ROW_MARGIN,
         )
-    return f"{item.item}-сұрақ", words.DOUBT_REASONS[item.doubt], circles, picture
+    return words.item_number.format(n=item.item), words.doubt_reasons[item.doubt], circles, picture
 
 
-def _tick_doubt(result: SheetResult, tick: TickResult) -> tuple[str, str, tuple[CircleShown, ...], str]:
+def _tick_doubt(result: SheetResult, tick: TickResult, words: Words) -> tuple[str, str, tuple[CircleShown, ...], str]:
     answer = next(task for task in result.key if task.number == tick.task)
     text = answer.descriptors[tick.descriptor].text
-    what = f"{tick.descriptor + 1}-дескриптор ({tick.points} балл): {text}"
+    number = words.descriptor_number.format(n=tick.descriptor + 1)
+    what = f"{number} ({words.descriptor_points.format(n=tick.points)}): {text}"
     if tick.reading is None:
-        return what, words.DOUBT_REASONS[tick.doubt], (), ""
+        return what, words.doubt_reasons[tick.doubt], (), ""
     box = tick.reading.box
     reading = tick.reading
-    shown = (CircleShown("☐", words.STATES[reading.state], round(100 * reading.darkness), reading.reason),)
+    shown = (_circle("☐", reading.state, reading.darkness, reading.reason, words),)
     half = box.size / 2
     page = result.reading.page_image
     picture = crop(page, box.x - half - CROP_MARGIN, box.y - half - ROW_MARGIN, box.x + DESCRIPTOR_ROOM, box.y + half + ROW_MARGIN)
-    return what, words.DOUBT_REASONS[tick.doubt], shown, picture
+    return what, words.doubt_reasons[tick.doubt], shown, picture
 
 
-def doubts_shown(results: Sequence[SheetResult], roster: Sequence[Pupil] | None = None) -> tuple[DoubtShown, ...]:
+def doubts_shown(
+    results: Sequence[SheetResult], roster: Sequence[Pupil] | None = None, words: Words = KK
+) -> tuple[DoubtShown, ...]:
     """Every open doubt, in the order of the corrections file's lines."""
     lines = {
-        (line.source, line.task, line.item, line.descriptor): line for line in correction_lines(results, roster)
+        (line.source, line.task, line.item, line.descriptor): line
+        for line in correction_lines(results, roster, words)
     }
     shown = []
     for result in results:
-        name, class_name = words.who(result, roster)
+        name, class_name = who(result, roster, words)
         source = (result.source.file, result.source.page)
         variant = f"{result.variant.letter} ({result.variant.code})"
         for task in result.tasks:
-            found = [(_item_doubt(result, i), i.item, None) for i in task.items if i.status == "doubt"]
-            found += [(_tick_doubt(result, t), "", t.descriptor) for t in task.ticks if t.status == "doubt"]
+            found = [(_item_doubt(result, i, words), i.item, None) for i in task.items if i.status == "doubt"]
+            found += [(_tick_doubt(result, t, words), "", t.descriptor) for t in task.ticks if t.status == "doubt"]
             for (what, reason, circles, picture), item, descriptor in found:
                 line = lines[(source, task.number, item, descriptor)]
                 where = (name, class_name, variant, *source, task.number)
@@ -146,7 +156,7 @@ def doubts_shown(results: Sequence[SheetResult], roster: Sequence[Pupil] | None 
     return tuple(shown)
 
 
-def unreadable_shown(pages: Sequence[PageReading]) -> tuple[UnreadableShown, ...]:
+def unreadable_shown(pages: Sequence[PageReading], words: Words = KK) -> tuple[UnreadableShown, ...]:
     shown = []
     for page in pages:
         picture = ""
@@ -154,7 +164,8 @@ def unreadable_shown(pages: Sequence[PageReading]) -> tuple[UnreadableShown, ...
             image = Image.fromarray(np.asarray(page.page_image, dtype=np.uint8))
             image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 2))
             picture = _png(image)
-        shown.append(UnreadableShown(page.source.file, page.source.page, page.problem, picture))
+        problem = words.page_problem(page.problem)
+        shown.append(UnreadableShown(page.source.file, page.source.page, problem, picture))
     return tuple(shown)
 
 
@@ -163,14 +174,26 @@ def review_html(
     results: Sequence[SheetResult],
     unreadable: Sequence[PageReading] = (),
     roster: Sequence[Pupil] | None = None,
+    words: Words = KK,
 ) -> str:
-    """review.html: the doubts to settle and the pages to scan again (in Kazakh)."""
+    """review.html: the doubts to settle and the pages to scan again, in `words`."""
     context = {
         "exam": exam,
-        "doubts": doubts_shown(results, roster),
-        "unreadable": unreadable_shown(unreadable),
+        "words": words,
+        "how_to_correct": with_code(words.how_to_correct),
+        "doubts": doubts_shown(results, roster, words),
+        "unreadable": unreadable_shown(unreadable, words),
         "sheets": len(results),
         "incomplete": sum(not r.complete for r in results),
         "header": DELIMITER.join(COLUMNS),
     }
     return environment().get_template("scan/review.html").render(context)
+
+
+def with_code(text: str) -> Markup:
+    """`text` as HTML, what it puts in backquotes (`corrections.csv`) as code."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        raise ValueError(f"an unclosed backquote in {text!r}")
+    shown = (Markup("<code>%s</code>") % part if index % 2 else escape(part) for index, part in enumerate(parts))
+    return Markup("").join(shown)
