@@ -335,6 +335,47 @@ def lint_command(paths: tuple[Path, ...], fix: bool) -> None:
     sys.exit(1 if findings else 0)
 
 
+@main.command("serve")
+@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port (0 or a busy one: any free port).",
+)
+@click.option("--no-browser", is_flag=True, help="Only print the address; do not open the web browser.")
+@_user_errors
+def serve_command(folder: Path, port: int, no_browser: bool) -> None:
+    """Open the studio for FOLDER (default: this one): edit lessons with their problems shown, see pages, print.
+
+    Listens on 127.0.0.1 only; the printed address carries the token every request needs."""
+    from .studio.server import serve
+
+    serve(folder, port, open_browser=not no_browser, say=click.echo)
+
+
+@main.command("new")
+@click.argument("kind", type=click.Choice(["lesson", "course", "exam"]))
+@click.argument("name")
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("."),
+    help="Where to write it.",
+)
+@_user_errors
+def new_command(kind: str, name: str, folder: Path) -> None:
+    """Write NAME.yaml: a lesson, course or exam in Kazakh that builds as it is, to change into yours.
+
+    NAME is the file's id too (Latin small letters, digits, hyphens); nothing is overwritten.
+    A course also gets its first lesson, NAME-1.yaml."""
+    from .studio.workspace import new_files
+
+    for path in new_files(folder, kind, name):
+        click.echo(f"wrote {path}")
+
+
 @main.command("schema")
 @click.option("--course", "kind", flag_value="course", help="The schema of course files instead of lesson files.")
 @click.option("--exam", "kind", flag_value="exam", help="The schema of exam files instead of lesson files.")

@@ -187,6 +187,8 @@ class VariantUnit:
     """The pupils who get this variant, in class-list order: their names are stamped."""
     places: tuple[int, ...] = ()
     """Each of those pupils' place (1-based) in the class list, for their answer sheets' QR codes."""
+    forms: tuple[str, ...] = ()
+    """Each of those pupils' class («9 Ә»; empty when the roster has no class column)."""
 
 
 @dataclass(frozen=True)
@@ -239,20 +241,23 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
     laid = _painted_once(renderer, key, context, folder, "")
     check_exam_pagination(variant, laid["shared"], key)
     fields = [field(key.document.pages[0], "field", "name")]
+    forms = [field(key.document.pages[0], "field", "form")]
     qr_field = None
     if unit.answer_sheets:
         answer_key, context = lay_out_answer_sheet(exam, variant, labels, renderer, folder)
         laid |= _painted_once(renderer, answer_key, context, folder, "answer-")
         fields.append(field(answer_key.document.pages[0], "field", "name"))
+        forms.append(field(answer_key.document.pages[0], "field", "form"))
         qr_field = field(answer_key.document.pages[0], "exam-qr")
     laid["rubric"] = renderer.lay_out(rubric_html(exam, variant, labels), folder, _what(exam, variant, "rubric"))
     if unit.names:
         if None in fields or (unit.answer_sheets and qr_field is None):
             raise BookletError(f"{exam.id}: the sheet of variant {variant.letter} has no name field to print names in")
+        classes = unit.forms or ("",) * len(unit.names)
         stamps = [
             stamp
-            for name, place in zip(unit.names, unit.places, strict=True)
-            for stamp in _stamps(exam, variant, fields, qr_field, name, place)
+            for name, place, form in zip(unit.names, unit.places, classes, strict=True)
+            for stamp in _stamps(exam, variant, fields, qr_field, name, place, (forms, form))
         ]
         laid["names"] = renderer.lay_out(stamps_html(exam, labels, stamps), folder, _what(exam, variant, "names"))
         if laid["names"].pages != len(stamps):
@@ -276,13 +281,22 @@ def lay_out_answer_sheet(
 
 
 def _stamps(
-    exam: Exam, variant: Variant, fields: list, qr_field: Field | None, name: str, place: int
+    exam: Exam,
+    variant: Variant,
+    fields: list,
+    qr_field: Field | None,
+    name: str,
+    place: int,
+    form: tuple[list[Field | None], str] = ([], ""),
 ) -> list[Stamp]:
     """A pupil's stamps, in the order of `fields`: the sheet's name, then the answer sheet's
-    name with the copy's QR code."""
-    stamps = [Stamp(fields[0], name)]
+    name with the copy's QR code; each with the pupil's class in the class field, if known."""
+    places, class_name = form
+    shown = [(places[i] if i < len(places) and class_name else None) for i in range(len(fields))]
+    stamps = [Stamp(fields[0], name, form_field=shown[0], form=class_name if shown[0] else "")]
     if len(fields) > 1:
-        stamps.append(Stamp(fields[1], name, qr_field, answer_sheet_qr(exam, variant, place)))
+        qr = answer_sheet_qr(exam, variant, place)
+        stamps.append(Stamp(fields[1], name, qr_field, qr, form_field=shown[1], form=class_name if shown[1] else ""))
     return stamps
 
 
@@ -305,14 +319,18 @@ def _painted_once(renderer: Renderer, key: Layout, context: dict, folder: Path, 
     }
 
 
-def _names(copies: tuple[Copy, ...], variant: Variant) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """The names of the pupils who get `variant`, and their places in the class list."""
+def _names(copies: tuple[Copy, ...], variant: Variant) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
+    """The names of the pupils who get `variant`, their places in the class list, and their classes."""
     mine = [
-        (place, copy.pupil.name)
+        (place, copy.pupil)
         for place, copy in enumerate(copies, start=1)
         if copy.pupil and copy.variant.index == variant.index
     ]
-    return tuple(name for _, name in mine), tuple(place for place, _ in mine)
+    return (
+        tuple(pupil.name for _, pupil in mine),
+        tuple(place for place, _ in mine),
+        tuple(pupil.class_name for _, pupil in mine),
+    )
 
 
 # --- binding: which page of which part goes where ------------------------------------------
@@ -363,7 +381,9 @@ def _front_furniture(
     return counts
 
 
-def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: list[int], duplex: bool) -> list[Placed | Blank]:
+def _keys(
+    variants: tuple[Variant, ...], made: dict[int, Parts], front: list[int], duplex: bool
+) -> list[Placed | Blank]:
     """The grid and class list, then each variant's key, filled answer sheet and marking scheme."""
     offsets = [sum(front[:part]) for part in range(len(front))]
     groups = [

@@ -114,6 +114,9 @@ class Stamp:
     name: str
     qr_field: Field | None = None
     qr: Markup | None = None
+    form_field: Field | None = None
+    """The class field («Сынып»), where the pupil's class is stamped when the roster has one."""
+    form: str = ""
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,7 @@ def teacher_context(exam: Exam, answers: Grid, labels: Labels, seed: int, class_
         "chunks": [columns[i : i + GRID_COLUMNS] for i in range(0, len(columns), GRID_COLUMNS)],
         "seed": seed,
         "class_list": class_list,
+        "with_classes": any(copy.pupil and copy.pupil.class_name for copy in class_list),
         "footer_note": f"{labels.exam.seed} {seed}",
     }
     return context

@@ -36,10 +36,11 @@ def load_lesson(path: str | Path) -> Lesson:
     return _lesson(read_content(Path(path)))
 
 
-def load_content(path: str | Path) -> Lesson | Textbook | Exam:
+def load_content(path: str | Path, text: str | None = None) -> Lesson | Textbook | Exam:
     """A lesson file, a course file (one with a `lessons` list) with all its lessons, or an
-    exam file (one with `summative`) with the lesson exercises it draws."""
-    content = read_content(Path(path))
+    exam file (one with `summative`) with the lesson exercises it draws. Given `text`, that is
+    read as the file's content; what it names (lessons, figures) is still read from disk."""
+    content = read_content(Path(path), text)
     if isinstance(content.data, dict) and "lessons" in content.data:
         return _textbook(content)
     if isinstance(content.data, dict) and "summative" in content.data:

@@ -91,10 +91,11 @@ class Content:
     None or leaves the pair out there, so validation can go on and report the rest too."""
 
 
-def read_content(path: Path) -> Content:
+def read_content(path: Path, text: str | None = None) -> Content:
     """Parse `path` safely, or raise ContentError listing every problem of the first step that
-    finds any; problems at single nodes are returned with the data."""
-    text = read_text(path)
+    finds any; problems at single nodes are returned with the data. Given `text`, that is
+    parsed as if it were the file's (the studio checks what is typed before it is saved)."""
+    text = read_text(path) if text is None else text
     if problems := list(control_characters(path, text)):
         raise ContentError(problems)
     try:

@@ -349,12 +349,14 @@ def test_one_sheet_per_pupil_with_the_name_and_variants_in_turn(class_set):
     for name, pages in zip(NAMES, copies, strict=True):
         first = sheets.pages[pages[0]]
         assert f"Аты-жөні: {name}" in first
+        assert "Сынып: 9 Ә" in first  # the roster's class column, in the sheet's class field
         letters.append(_note(first)[0])
     assert letters == ["А", "Б", "В", "А"]
     class_list = class_set.files["keys"].pages[1]
     assert "Сынып тізімі" in class_list
+    assert "Аты-жөні Сынып Нұсқа" in class_list
     for number, (name, letter) in enumerate(zip(NAMES, letters, strict=True), start=1):
-        assert re.search(rf"{number} {name} {letter} \w{{4}}", class_list)
+        assert re.search(rf"{number} {name} 9 Ә {letter} \w{{4}}", class_list)
 
 
 def test_answer_sheets_are_one_page_each_with_the_copys_code(class_set):

@@ -24,7 +24,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 SETUP_COMMANDS = (
     "apt-get update && apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 && python3 -m pip install . && booklet build",
-    'apt-get update && apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 && python3 -m pip install ".[test]" && python3 -m pytest',
+    'apt-get update && apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium chromium-driver && python3 -m pip install ".[test]" && python3 -m pytest',
 )
 
 

@@ -47,6 +47,19 @@ def test_wheel_carries_templates_fonts_and_the_sample(wheel):
         "booklet/content/industrialisation/figures/turksib-dates.svg",
         "booklet/locales/kk.yaml",
         "booklet/dictionaries/hyph_kk_KZ.dic",
+        # booklet serve works with no network: every script and stylesheet is in the wheel
+        "booklet/studio/templates/editor.html",
+        "booklet/studio/static/editor.js",
+        "booklet/studio/static/studio.css",
+        "booklet/studio/locale.yaml",
+        "booklet/studio/starters/lesson.yaml",
+        "booklet/studio/starters/examples.yaml",
+        "booklet/studio/static/vendor/codemirror/lib/codemirror.js",
+        "booklet/studio/static/vendor/codemirror/lib/codemirror.css",
+        "booklet/studio/static/vendor/codemirror/mode/yaml/yaml.js",
+        "booklet/studio/static/vendor/codemirror/addon/lint/lint.js",
+        "booklet/studio/static/vendor/codemirror/addon/hint/show-hint.js",
+        "booklet/studio/static/vendor/codemirror/LICENSE",
     ]:
         assert needed in names
 
