@@ -272,6 +272,33 @@ def scan_command(
     click.echo(marked.summary)
 
 
+@main.command("export")
+@click.argument("form", metavar="moodle|gift", type=click.Choice(["moodle", "gift"]))
+@click.argument("content", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (default: beside CONTENT, <name>.moodle.xml or <name>.gift.txt).",
+)
+@_user_errors
+def export_command(form: str, content: Path, out_file: Path | None) -> None:
+    """Write a lesson's, course's or exam's exercises as Moodle questions: Moodle XML or GIFT.
+
+    Every question keeps its points (Moodle XML), filed in a category per lesson or per exam
+    section; what the format cannot ask is listed, never dropped silently."""
+    from .export import SUFFIXES, export_questions
+    from .output import write_set
+
+    exported = export_questions(content, form)
+    target = out_file or content.with_name(content.stem + SUFFIXES[form])
+    write_set(target.parent if str(target.parent) else Path("."), {target.name: exported.data})
+    for note in exported.notes:
+        click.echo(f"booklet: {note}", err=True)
+    click.echo(f"wrote {exported.questions} questions to {target}")
+
+
 @main.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @script_option

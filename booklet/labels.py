@@ -190,6 +190,9 @@ class Labels(_Locale):
     letters: tuple[str, ...]
     """Letters of choices and of a matching's right column, in order; at least 12, all different."""
     instructions: Instructions
+    online: Instructions
+    """The instruction of each kind as an online quiz asks it (`booklet export`): the pupil
+    picks, drags or types, rather than writing a letter beside the item."""
     exam: ExamLabels
 
     @field_validator("letters")
