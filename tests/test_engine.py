@@ -169,9 +169,9 @@ def _dies_while_sending(unit: int) -> bytes:
     import threading
 
     if unit == 1:
-        time.sleep(0.2)
-        threading.Timer(0.6, os._exit, (9,)).start()  # while the parent is busy with unit 0
-        return b"%" * (64 << 20)
+        time.sleep(0.1)
+        threading.Timer(0.3, os._exit, (9,)).start()  # while the parent is busy with unit 0
+        return b"%" * (16 << 20)  # far more than a pipe holds: the worker is still sending
     return b"quick"
 
 
@@ -180,7 +180,7 @@ def test_a_worker_dying_halfway_through_sending_fails_the_run_instead_of_hanging
     build interrupted while a worker was sending a PDF hung: it must fail, and soon."""
     started = time.monotonic()
     with pytest.raises(BookletError, match="worker process stopped"):
-        run_units(_dies_while_sending, [0, 1], lambda unit, result: time.sleep(1.5) if unit == 0 else None, jobs=2)
+        run_units(_dies_while_sending, [0, 1], lambda unit, result: time.sleep(0.8) if unit == 0 else None, jobs=2)
     assert time.monotonic() - started < 20
 
 
