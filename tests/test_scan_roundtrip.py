@@ -164,6 +164,44 @@ def test_known_wrong_answers_are_marked_exactly_and_counted_per_item(printed, tm
     assert (row["Жауап бергені"], row["Дұрыс жауап"]) == (str(had_it), says[right])
     first = (tmp_path / "marked" / "results.csv").read_bytes().decode("utf-8-sig")
     assert "Әлиев Нұрлан" in first
+    # The annotated copy to hand back rings that answer red and the right circle green beside it.
+    page = _annotated_pages(tmp_path / "marked" / "annotated.pdf")[0]
+    circles = {c.mark: c for c in printed.plans[0].geometry.circles if (c.task, c.item) == (task, item)}
+    assert _ring_colour(page, circles[wrong], grow=1.0, width=4) == "red"
+    assert _ring_colour(page, circles[right], grow=0.9, width=3) == "green"
+    others = [c for mark, c in circles.items() if mark not in (wrong, right)]
+    assert all(_ring_colour(page, c, grow=1.0, width=4) is None for c in others)
+
+
+def _annotated_pages(path: Path) -> list[np.ndarray]:
+    """The pictures of annotated.pdf (one JPEG a page), as RGB arrays."""
+    import pikepdf
+    from PIL import Image
+
+    pages = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            (picture,) = page.Resources.XObject.values()
+            pages.append(np.asarray(Image.open(io.BytesIO(picture.read_raw_bytes())).convert("RGB")))
+    return pages
+
+
+def _ring_colour(page: np.ndarray, circle, grow: float, width: int) -> str | None:
+    """"red" or "green" when most of a ring drawn `grow` mm outside the printed circle, `width`
+    pixels inwards, is that colour."""
+    from booklet.scan.readings import PIXELS_PER_MM
+
+    r = (circle.radius + grow) * PIXELS_PER_MM - width / 2
+    found = {"red": 0, "green": 0}
+    for angle in np.linspace(0, 2 * np.pi, 36, endpoint=False):
+        x, y = round(circle.x * PIXELS_PER_MM + r * np.cos(angle)), round(circle.y * PIXELS_PER_MM + r * np.sin(angle))
+        red, green, blue = (int(v) for v in page[y - 1 : y + 2, x - 1 : x + 2].reshape(-1, 3).mean(axis=0))
+        if red > 150 and green < 110 and blue < 110:
+            found["red"] += 1
+        elif green > 100 and red < 90 and blue < 120:
+            found["green"] += 1
+    colour, count = max(found.items(), key=lambda entry: entry[1])
+    return colour if count > 24 else None
 
 
 def test_two_circles_filled_in_a_row_go_to_review_and_a_correction_settles_them(printed, tmp_path):

@@ -6,8 +6,8 @@ red, with the right circle ringed thin green beside it (also on a row left blank
 ringed orange; each task's points beside its first row; the total and the mark at the top
 (or «толық емес» while doubts are open), in the exam's language (`words.py`). A page that
 could not be read is shown with the reason in red. Drawn with Pillow (its text takes Cyrillic,
-OpenCV's does not), one image a page at `PIXELS_PER_MM`, written with reportlab's invariant
-mode: no date, same bytes.
+OpenCV's does not), one image a page at `PIXELS_PER_MM`, written with pikepdf with the exam's
+date: no clock, same bytes.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from PIL import Image, ImageDraw, ImageFont
 from ..model import Exam
 from ..resources import fonts_dir
 from ..roster import Pupil
-from .words import KK, Words, who
 from .geometry import Circle
 from .marking import ItemResult, SheetResult, TaskResult
 from .readings import PIXELS_PER_MM, PageReading
+from .words import KK, Words, who
 
 GREEN = (0, 150, 60)
 RED = (215, 30, 30)
