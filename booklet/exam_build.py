@@ -39,6 +39,7 @@ from .exam_pages import (
     Stamp,
     answer_sheet_context,
     answer_sheet_html,
+    feet_html,
     answer_sheet_qr,
     furniture_html,
     grid_parts,
@@ -235,7 +236,8 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
     exam, variant, labels, folder = unit.exam, unit.variant, unit.labels, unit.folder
     qr = qr_code(exam, variant)
     unnamed = Copy(variant)
-    html = sheet_html(exam, unnamed, labels, qr, show_answers=True, answer_sheets=unit.answer_sheets)
+    form = "" if any(unit.forms) else None  # a class list's classes are stamped: the shared field stays empty
+    html = sheet_html(exam, unnamed, labels, qr, show_answers=True, answer_sheets=unit.answer_sheets, form=form)
     key = renderer.lay_out(html, folder, _what(exam, variant, "key"))
     context = sheet_context(exam, unnamed, labels, qr, False, unit.answer_sheets)
     laid = _painted_once(renderer, key, context, folder, "")
@@ -244,7 +246,7 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
     forms = [field(key.document.pages[0], "field", "form")]
     qr_field = None
     if unit.answer_sheets:
-        answer_key, context = lay_out_answer_sheet(exam, variant, labels, renderer, folder)
+        answer_key, context = lay_out_answer_sheet(exam, variant, labels, renderer, folder, form)
         laid |= _painted_once(renderer, answer_key, context, folder, "answer-")
         fields.append(field(answer_key.document.pages[0], "field", "name"))
         forms.append(field(answer_key.document.pages[0], "field", "form"))
@@ -253,7 +255,7 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
     if unit.names:
         if None in fields or (unit.answer_sheets and qr_field is None):
             raise BookletError(f"{exam.id}: the sheet of variant {variant.letter} has no name field to print names in")
-        classes = unit.forms or ("",) * len(unit.names)
+        classes = tuple(c or exam.class_ for c in unit.forms) if form == "" else ("",) * len(unit.names)
         stamps = [
             stamp
             for name, place, form in zip(unit.names, unit.places, classes, strict=True)
@@ -262,12 +264,17 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
         laid["names"] = renderer.lay_out(stamps_html(exam, labels, stamps), folder, _what(exam, variant, "names"))
         if laid["names"].pages != len(stamps):
             raise PaginationMismatch(f"{len(stamps)} names laid out on {laid['names'].pages} pages")
+        forms = unit.forms or ("",) * len(unit.names)
+        feet = [", ".join(part for part in (name, c or exam.class_) if part) for name, c in zip(unit.names, forms, strict=True)]
+        laid["feet"] = renderer.lay_out(feet_html(exam, labels, feet), folder, _what(exam, variant, "feet"))
+        if laid["feet"].pages != len(feet):
+            raise PaginationMismatch(f"{len(feet)} pupils' feet laid out on {laid['feet'].pages} pages")
     files = {kind: renderer.bind([layout], _what(exam, variant, kind)).pdf for kind, layout in laid.items()}
     return Parts(files, {kind: layout.pages for kind, layout in laid.items()})
 
 
 def lay_out_answer_sheet(
-    exam: Exam, variant: Variant, labels: Labels, renderer: Renderer, folder: Path
+    exam: Exam, variant: Variant, labels: Labels, renderer: Renderer, folder: Path, form: str | None = None
 ) -> tuple[Layout, dict]:
     """The variant's answer sheet as every copy of it prints it, laid out once with its answers
     (the key's answer sheet; without them, the pupils'), and the context of its pupils' version.
@@ -275,9 +282,9 @@ def lay_out_answer_sheet(
     exactly where the printed sheet has it. The QR code is the unnamed copy's; a named copy's
     own is stamped over it."""
     qr, unnamed = answer_sheet_qr(exam, variant), Copy(variant)
-    html = answer_sheet_html(exam, unnamed, labels, qr, show_answers=True)
+    html = answer_sheet_html(exam, unnamed, labels, qr, show_answers=True, form=form)
     layout = _one_page(renderer.lay_out(html, folder, _what(exam, variant, "answer key")), exam, variant)
-    return layout, answer_sheet_context(exam, unnamed, labels, qr, False)
+    return layout, answer_sheet_context(exam, unnamed, labels, qr, False, form)
 
 
 def _stamps(
@@ -337,7 +344,8 @@ def _names(copies: tuple[Copy, ...], variant: Variant) -> tuple[tuple[str, ...],
 
 
 def _sheets(copies: tuple[Copy, ...], made: dict[int, Parts], duplex: bool) -> list[Placed | Blank]:
-    """Every copy in class-list order: its variant's sheet, the pupil's name stamped on page 1."""
+    """Every copy in class-list order: its variant's sheet, the pupil's name stamped on page 1 and at
+    the foot of every page."""
     return _padded([_copy(copy, made, "sheet", 0, copies) for copy in copies], duplex)
 
 
@@ -351,11 +359,14 @@ def _copy(copy: Copy, made: dict[int, Parts], kind: str, which: int, copies: tup
     names of a variant are laid out in class-list order, one page per name and field)."""
     index = copy.variant.index
     stamp: tuple[tuple[str, int], ...] = ()
+    foot: tuple[tuple[str, int], ...] = ()
     if copy.pupil is not None:
         same = [c for c in copies if c.pupil is not None and c.variant.index == index]
         fields = 2 if "answer-sheet" in made[index].pages else 1
         stamp = ((f"names-{index}", same.index(copy) * fields + which),)
-    return [_page(kind, index, page, stamp if page == 0 else ()) for page in range(made[index].pages[kind])]
+        if kind == "sheet":  # not the answer sheet: one page, named, and its corners are read by the scanner
+            foot = ((f"feet-{index}", same.index(copy)),)
+    return [_page(kind, index, page, (stamp if page == 0 else ()) + foot) for page in range(made[index].pages[kind])]
 
 
 def _front_furniture(

@@ -186,15 +186,30 @@ def _render(template: str, context: dict[str, Any]) -> str:
 
 
 def sheet_html(
-    exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, show_answers: bool = False, answer_sheets: bool = False
+    exam: Exam,
+    copy: Copy,
+    labels: Labels,
+    qr: Markup,
+    *,
+    show_answers: bool = False,
+    answer_sheets: bool = False,
+    form: str | None = None,
 ) -> str:
     """A variant's question paper (the pupil's name printed when the copy has one), or its key.
-    With `answer_sheets`, word banks and categories are lettered for the answer sheet's circles."""
-    return _render("exam-sheet.html", sheet_context(exam, copy, labels, qr, show_answers, answer_sheets))
+    With `answer_sheets`, word banks and categories are lettered for the answer sheet's circles.
+    `form` is the class printed in an unnamed copy's class field (default: the exam's `class`;
+    empty when a class list's classes are stamped on the copies instead)."""
+    return _render("exam-sheet.html", sheet_context(exam, copy, labels, qr, show_answers, answer_sheets, form))
 
 
 def sheet_context(
-    exam: Exam, copy: Copy, labels: Labels, qr: Markup, show_answers: bool, answer_sheets: bool = False
+    exam: Exam,
+    copy: Copy,
+    labels: Labels,
+    qr: Markup,
+    show_answers: bool,
+    answer_sheets: bool = False,
+    form: str | None = None,
 ) -> dict[str, Any]:
     variant = copy.variant
     kind = labels.answer_key if show_answers else summative_name(exam, labels)
@@ -207,17 +222,23 @@ def sheet_context(
         "show_answers": show_answers,
         "answer_sheets": answer_sheets,
         "footer_note": variant_note(variant, labels),
+        "class_name": exam.class_ if form is None else form,
     }
     return context
 
 
-def answer_sheet_html(exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, show_answers: bool = False) -> str:
+def answer_sheet_html(
+    exam: Exam, copy: Copy, labels: Labels, qr: Markup, *, show_answers: bool = False, form: str | None = None
+) -> str:
     """The one-page answer sheet of a variant: a circle for every answer an item can have, a tick
-    box for each descriptor of an open task, corner markers and the copy's QR code."""
-    return _render("exam-answer-sheet.html", answer_sheet_context(exam, copy, labels, qr, show_answers))
+    box for each descriptor of an open task, corner markers and the copy's QR code. `form` as
+    for `sheet_html`."""
+    return _render("exam-answer-sheet.html", answer_sheet_context(exam, copy, labels, qr, show_answers, form))
 
 
-def answer_sheet_context(exam: Exam, copy: Copy, labels: Labels, qr: Markup, show_answers: bool) -> dict[str, Any]:
+def answer_sheet_context(
+    exam: Exam, copy: Copy, labels: Labels, qr: Markup, show_answers: bool, form: str | None = None
+) -> dict[str, Any]:
     variant = copy.variant
     kind = f"{labels.exam.answer_sheet} – {labels.answer_key}" if show_answers else labels.exam.answer_sheet
     context = _base(exam, labels, kind, "key exam" if show_answers else "worksheet exam", "")
@@ -230,6 +251,7 @@ def answer_sheet_context(exam: Exam, copy: Copy, labels: Labels, qr: Markup, sho
         "footer_note": variant_note(variant, labels),
         "columns": answer_columns(answer_tasks(variant, labels)),
         "markers": corner_markers(),
+        "class_name": exam.class_ if form is None else form,
     }
     return context
 
@@ -247,6 +269,14 @@ def stamps_html(exam: Exam, labels: Labels, stamps: Sequence[Stamp]) -> str:
     context = _base(exam, labels, "", "stamps exam", exam.title)
     context["stamps"] = stamps
     return _render("exam-stamps.html", context)
+
+
+def feet_html(exam: Exam, labels: Labels, feet: Sequence[str]) -> str:
+    """One page per pupil with their name (and class) at the foot, left of the page number, to
+    be drawn over every page of their question paper: a loose page still says whose it is."""
+    context = _base(exam, labels, "", "stamps exam", exam.title)
+    context["feet"] = feet
+    return _render("exam-feet.html", context)
 
 
 def rubric_html(exam: Exam, variant: Variant, labels: Labels) -> str:

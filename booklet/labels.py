@@ -135,6 +135,10 @@ class Labels(_Locale):
     class_: str = Field(alias="class")
     """Сынып: the pupil writes their class after it."""
     date: str
+    school: str
+    """Мектеп: before the school a course, lesson or exam names, in the head of its sheets."""
+    teacher: str
+    """Мұғалім: before the teacher it names."""
     page: str
     """Word before «n / N» in every page's footer (set as a string in base.html, placed by CSS)."""
 

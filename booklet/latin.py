@@ -122,12 +122,12 @@ def latin_lesson(lesson: Lesson, settings: LatinSettings = DEFAULT_SETTINGS) -> 
 
     Two spellings that the Latin alphabet merges (И and Й, Х and Һ) could make two options or
     two items equal; that is reported as a `BookletError`, as any other content problem."""
-    return _validated(Lesson, _converted(lesson.model_dump(), settings), f"lesson '{lesson.id}'")
+    return _validated(Lesson, _converted(lesson.model_dump(by_alias=True), settings), f"lesson '{lesson.id}'")
 
 
 def latin_course(course: Course, settings: LatinSettings = DEFAULT_SETTINGS) -> Course:
     """A course's cover (title, subject, author) in the Latin alphabet; its lesson paths are kept."""
-    return _validated(Course, _converted(course.model_dump(), settings), f"course '{course.id}'")
+    return _validated(Course, _converted(course.model_dump(by_alias=True), settings), f"course '{course.id}'")
 
 
 def latin_exam(exam: Exam, settings: LatinSettings = DEFAULT_SETTINGS) -> Exam:

@@ -81,7 +81,7 @@ def _fields(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
 def _row(name: str, field: FieldInfo) -> str:
     required = field.is_required()
     cells = [
-        f"`{name}`",
+        f"`{field.alias or name}`",  # the key as a file writes it: `from`, `class`
         type_name(field.annotation, field.metadata),
         "yes" if required else "no",
         "" if required else _default(field.get_default(call_default_factory=True)),

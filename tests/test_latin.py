@@ -228,7 +228,7 @@ def test_no_content_string_keeps_a_cyrillic_letter(path):
 
 
 def test_spellings_the_latin_alphabet_merges_are_reported():
-    data = load_lesson(EVERY_KIND).model_dump()
+    data = load_lesson(EVERY_KIND).model_dump(by_alias=True)
     question = data["worksheet"]["exercises"][2]["questions"][0]
     question["options"], question["answer"] = ["Хан", "Һан", "Бек"], "Хан"
     with pytest.raises(BookletError, match="in the Latin alphabet: .*given twice"):

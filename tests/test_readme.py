@@ -80,6 +80,7 @@ def test_every_yaml_block_is_a_lesson_a_course_an_exam_an_exercise_or_a_section(
     for block, data in _yaml_blocks():
         known = _is_lesson(data) or _is_course(data) or _is_exam(data)
         known = known or _is_list_of(data, "type") or _is_list_of(data, "title", "text") or _is_marks(data)
+        known = known or _is_school(data)
         assert known, f"this README YAML block is not checked by any test:\n{block}"
 
 
@@ -90,6 +91,19 @@ def test_example_exam_loads_beside_the_bundled_lessons(tmp_path):
     (folder / "exam.yaml").write_text(block, encoding="utf-8")
     exam = load_exam(folder / "exam.yaml")
     assert exam.points == exam.total
+
+
+def _is_school(data) -> bool:
+    return isinstance(data, dict) and set(data) == {"school", "teacher", "class"}
+
+
+def test_the_school_block_loads_in_the_example_lesson(tmp_path):
+    (school,) = [block for block, data in _yaml_blocks() if _is_school(data)]
+    block, _ = _example_lesson()
+    path = tmp_path / "lesson.yaml"
+    path.write_text(block.rstrip("\n") + "\n" + school, encoding="utf-8")
+    lesson = load_lesson(path)
+    assert (lesson.school, lesson.teacher, lesson.class_) == ("№12 мектеп-гимназия", "Серікова Айгүл", "9 Б")
 
 
 def _is_marks(data) -> bool:

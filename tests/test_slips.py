@@ -120,7 +120,8 @@ def test_a_list_or_a_map_as_a_key_and_keys_yaml_reads_as_numbers_or_booleans_at_
     text = GOOD.replace("author:", "[a, b]: x\n{c: d}: y\non: 1\n1927: x\nauthor:")
     hint = "(a key is a name such as title; quote a key that starts with [ or {)"
     allowed = (
-        "(allowed keys: id, title, subject, grade, author, language, date, labels, script, latin, typography, "
+        "(allowed keys: id, title, subject, grade, author, school, teacher, class, language, date, labels, script, latin, "
+        "typography, "
         "objectives, sections, terms, people, timeline, tables, worksheet)"
     )
     assert slips(tmp_path, text) == [

@@ -150,6 +150,14 @@ class TitleBlock(ContentModel):
     """School year (сынып); a course's lessons must all be for the course's."""
     author: Text
     """Author line, printed and written into the PDF's metadata."""
+    school: str = ""
+    """The school, printed in the head of worksheets and exam papers («Мектеп: …»); a course's
+    holds for its lessons that name none."""
+    teacher: str = ""
+    """The teacher, printed beside the school («Мұғалім: …»); a course's holds for its lessons."""
+    class_: str = Field(default="", alias="class")
+    """The class the sheets are for (`class: 9 Ә`), printed in the pupil's line; a class list's
+    own class column wins on a pupil's named copy."""
     language: Literal["kk"] = "kk"
     """Language of the content; Kazakh for now. A course's lessons share the course's."""
     date: Date | None = None
