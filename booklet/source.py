@@ -253,7 +253,12 @@ def _parsed(path: Path, text: str, events: list[yaml.Event], open_: list) -> Ite
             if depth > MAX_DEPTH:
                 break
         mark = yaml.Mark("", place, text.count("\n", 0, place), place - text.rfind("\n", 0, place) - 1, text, place)
-        _refuse(path, yaml.Event(mark, mark), f"the file nests more than {MAX_DEPTH} levels deep", "nothing in a lesson does")
+        _refuse(
+            path,
+            yaml.Event(mark, mark),
+            f"the file nests more than {MAX_DEPTH} levels deep",
+            "nothing in a lesson does",
+        )
 
 
 _PARSER = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader

@@ -87,7 +87,7 @@ def main() -> None:
         if reading.problem:
             failed.append((number, reading.problem, damage))
             continue
-        for truth, circle, kind in zip(sheet.circles, reading.circles, sheet.kinds):
+        for truth, circle, kind in zip(sheet.circles, reading.circles, sheet.kinds, strict=True):
             confusion[truth, circle.state] += 1
             if circle.reason != "cancelled":
                 darkness.setdefault(truth, []).append(circle.darkness)
@@ -95,15 +95,16 @@ def main() -> None:
                 reasons[f"{truth}: {circle.reason or circle.state}"] += 1
             if circle.state != "uncertain" and circle.state != EXPECTED[truth]:
                 silent.append((number, truth, kind, circle))
-        for truth, tick in zip(sheet.ticks, reading.ticks):
+        for truth, tick in zip(sheet.ticks, reading.ticks, strict=True):
             ticks[truth, tick.state] += 1
             darkness.setdefault(f"tick {truth}", []).append(tick.darkness)
             if tick.state != "uncertain" and tick.state != truth:
                 silent.append((number, f"tick {truth}", "", tick))
     _report(options.sheets, confusion, ticks, reasons, silent, failed, notes, reading_time)
-    print("darkness read (min-max), against the thresholds: " + ", ".join(
-        f"{truth} {min(values):.3f}-{max(values):.3f}" for truth, values in sorted(darkness.items())
-    ))
+    print(
+        "darkness read (min-max), against the thresholds: "
+        + ", ".join(f"{truth} {min(values):.3f}-{max(values):.3f}" for truth, values in sorted(darkness.items()))
+    )
 
 
 def _options() -> argparse.Namespace:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
-import io
 import pickle
 import re
 from collections.abc import Callable

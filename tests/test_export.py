@@ -12,8 +12,6 @@ import xml.etree.ElementTree as ET
 from fractions import Fraction
 from html import unescape
 
-import pytest
-
 from booklet import load_exam, load_lesson
 from booklet.export import export_questions
 from booklet.model.exam import Pool
@@ -113,7 +111,11 @@ def test_an_exams_points_carry_over_and_every_pool_task_is_exported():
             tasks = entry.tasks if isinstance(entry, Pool) else [entry]
             for p_index, task in enumerate(tasks, start=1):
                 name = f"{exam.id} {s_index}.{t_index}" + (f".{p_index}" if isinstance(entry, Pool) else "")
-                mine = [q for n, q in questions.items() if n == name or n.startswith(name + ".") and n[len(name) + 1:].isdigit()]
+                mine = [
+                    q
+                    for n, q in questions.items()
+                    if n == name or n.startswith(name + ".") and n[len(name) + 1 :].isdigit()
+                ]
                 points = sum(Fraction(q.findtext("defaultgrade")) for q in mine)
                 assert mine and points == task.total, (name, points, task.total)
                 if p_index == 1:
@@ -174,10 +176,14 @@ def test_gift_has_what_gift_can_ask_and_lists_the_rest():
     for index, s in enumerate(statements.statements, start=1):
         assert questions[f"{lesson.id} {n}.{index}"][1] == ("TRUE" if s.answer else "FALSE")
     n, sorting = exercises["categorize"]
-    pairs = [tuple(side.strip() for side in pair.split(" -> ")) for _, pair in _choices(questions[f"{lesson.id} {n}"][1])]
+    pairs = [
+        tuple(side.strip() for side in pair.split(" -> ")) for _, pair in _choices(questions[f"{lesson.id} {n}"][1])
+    ]
     assert pairs == [(item, c.label) for c in sorting.categories for item in c.items]
     left_out = {line.split(":")[0] for line in exported.notes if "left out:" in line}
-    assert left_out == {f"{lesson.id} {exercises[kind][0]}" for kind in ("cloze", "ordering", "table_completion", "matching")}
+    assert left_out == {
+        f"{lesson.id} {exercises[kind][0]}" for kind in ("cloze", "ordering", "table_completion", "matching")
+    }
     assert any("three answers or more" in line for line in exported.notes)  # 2 pairs; its extra item has no place
     assert exported.questions == len(questions)
 
@@ -200,12 +206,15 @@ def test_the_command_writes_the_file_and_says_what_was_left_out(tmp_path):
     out = tmp_path / "quiz.gift.txt"
     run = subprocess.run(
         [sys.executable, "-m", "booklet", "export", "gift", str(EVERY_KIND), "-o", str(out)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 0, run.stderr
     assert out.read_bytes() == export_questions(EVERY_KIND, "gift").data
     assert "left out" in run.stderr and "questions" in run.stdout
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "booklet", "export", "moodle", str(broken)], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "booklet", "export", "moodle", str(broken)], capture_output=True, text=True
+    )
     assert run.returncode == 2 and "broken.yaml:" in run.stderr and "Traceback" not in run.stderr

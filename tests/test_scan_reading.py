@@ -42,7 +42,11 @@ def sheet(renderer):
     text = payload(exam.id, variant.code, SEED, variant.index, 3)
 
     def plan_for(sheet_id):
-        return plan if (sheet_id.exam, sheet_id.variant, sheet_id.index) == (exam.id, variant.code, variant.index) else None
+        return (
+            plan
+            if (sheet_id.exam, sheet_id.variant, sheet_id.index) == (exam.id, variant.code, variant.index)
+            else None
+        )
 
     return plan, text, plan_for
 
@@ -59,7 +63,7 @@ def _assert_read_right(filled, reading) -> None:
     assert not reading.problem, reading.problem
     wrong = [
         (truth, kind, r.state, round(r.darkness, 3), r.circle.task, r.circle.item, r.circle.mark)
-        for truth, kind, r in zip(filled.circles, filled.kinds, reading.circles)
+        for truth, kind, r in zip(filled.circles, filled.kinds, reading.circles, strict=True)
         if r.state != EXPECTED[truth]
     ]
     assert not wrong, wrong
@@ -74,9 +78,11 @@ def test_every_kind_of_mark_is_read_right_on_a_straight_scan(sheet):
     assert {"fill", "scribble", "partial fill", "tick inside", "cross inside", "fill, crossed out"} <= drawn
     assert {k.split()[0] for k in filled.kinds if k} == {"pen", "pencil"}
     _assert_read_right(filled, reading)
-    cancelled = [r for truth, r in zip(filled.circles, reading.circles) if truth == "cancelled"]
+    cancelled = [r for truth, r in zip(filled.circles, reading.circles, strict=True) if truth == "cancelled"]
     assert cancelled and all(r.reason == "cancelled" for r in cancelled)
-    assert all(r.reason == "light" for truth, r in zip(filled.circles, reading.circles) if truth == "doubtful")
+    assert all(
+        r.reason == "light" for truth, r in zip(filled.circles, reading.circles, strict=True) if truth == "doubtful"
+    )
     assert reading.sheet.pupil == 3 and reading.notes == []
     height, width = reading.page_image.shape
     assert abs(height - 297 * 6) <= 1 and abs(width - 210 * 6) <= 1, "the straightened page, 6 pixels a millimetre"
@@ -200,4 +206,3 @@ def test_reading_is_the_same_for_the_same_scan(sheet):
     image = degrade(fill(blank_page(plan.blank_pdf, 100), plan.geometry, 100, rng, text), Degradation(dpi=100), rng)
     first, second = (read_page(image, PageSource("a", 1), plan_for) for _ in range(2))
     assert [(r.state, r.darkness) for r in first.circles] == [(r.state, r.darkness) for r in second.circles]
-

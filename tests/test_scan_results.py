@@ -11,7 +11,6 @@ import io
 import shutil
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,12 +24,12 @@ from booklet.lesson_build import page_settings
 from booklet.qr import SheetId
 from booklet.resources import sample_exam
 from booklet.roster import Pupil
+from booklet.scan.annotated import head_lines, unreadable_lines
 from booklet.scan.corrections import correction_lines, corrections_csv, read_corrections
 from booklet.scan.geometry import Box, Circle, SheetGeometry, TickBox, markers
+from booklet.scan.grade import not_this_exam, run_words
 from booklet.scan.marking import apply_corrections, mark_all, mark_for, mark_sheet
 from booklet.scan.readings import PIXELS_PER_MM, CircleReading, PageReading, PageSource, TickReading
-from booklet.scan.annotated import head_lines, unreadable_lines
-from booklet.scan.grade import not_this_exam, run_words
 from booklet.scan.report import annotated_pdf, item_statistics, items_csv, results_csv, results_xlsx, summary
 from booklet.scan.review import review_html
 from booklet.scan.words import EN, KK, RU, PageProblem
@@ -82,8 +81,9 @@ def sheet(
             boxes.append(TickReading(box, ticks, 0.7 if ticks == "filled" else 0.0))
             y += 6.5
         y += 3
-    geometry = SheetGeometry(210, 297, markers(210, 297), Box(170, 10, 25, 25), tuple(c.circle for c in circles),
-                             tuple(t.box for t in boxes))
+    geometry = SheetGeometry(
+        210, 297, markers(210, 297), Box(170, 10, 25, 25), tuple(c.circle for c in circles), tuple(t.box for t in boxes)
+    )
     return PageReading(
         PageSource("class-9a.pdf", page),
         SheetId("industrialisation-bjb", variant.code, SEED, variant.index, pupil),
@@ -168,7 +168,8 @@ def test_a_double_fill_is_a_doubt_until_corrected(exam, labels, variants, tmp_pa
     assert all(t.points is not None for t in result.tasks if t.number not in (light.number, twice.number))
     lines = correction_lines([result])
     assert [(line.task, line.item, line.line) for line in lines] == [
-        (light.number, light.rows[2].label, 2), (twice.number, twice.rows[1].label, 3)
+        (light.number, light.rows[2].label, 2),
+        (twice.number, twice.rows[1].label, 3),
     ]
     written = tmp_path / "corrections.csv"
     written.write_bytes(corrections_csv(lines))
@@ -216,7 +217,9 @@ def test_scale_from_the_exam_file(tmp_path):
     marks = "marks:\n  - {mark: «өте жақсы», from: 90}\n  - {mark: «жақсы», from: 50}\n  - {mark: «әлсіз», from: 0}\n"
     path.write_text(text.replace("total: 32\n", "total: 32\n" + marks), "utf-8")
     assert load_exam(path).mark_scale() == (("«өте жақсы»", 90), ("«жақсы»", 50), ("«әлсіз»", 0))
-    path.write_text(text.replace("total: 32\n", "total: 32\nmarks:\n  - {mark: '5', from: 40}\n  - {mark: '4', from: 60}\n"))
+    path.write_text(
+        text.replace("total: 32\n", "total: 32\nmarks:\n  - {mark: '5', from: 40}\n  - {mark: '4', from: 60}\n")
+    )
     with pytest.raises(ContentError) as error:
         load_exam(path)
     assert f"{path}:15:23: marks.2.from: mark «4» starts at 60 %, not below the 40 % above it" in str(error.value)
@@ -275,9 +278,14 @@ def test_item_statistics_count_each_question_across_variants_by_what_it_says(exa
     if b_wrong:
         expected[first_wrong[1]] = expected.get(first_wrong[1], 0) + 1
     assert dict(stat.wrong) == expected
-    assert len(stats) == len({(t.source, r.text) for v in variants[:2] for t, a in
-                              zip(v.tasks, answer_tasks(v, labels)) for r in a.rows}) + sum(
-        len(t.task.descriptors) for t in variants[0].tasks if t.exercise.kind == "short_answer")
+    assert len(stats) == len(
+        {
+            (t.source, r.text)
+            for v in variants[:2]
+            for t, a in zip(v.tasks, answer_tasks(v, labels), strict=True)
+            for r in a.rows
+        }
+    ) + sum(len(t.task.descriptors) for t in variants[0].tasks if t.exercise.kind == "short_answer")
     later = next(s for s in stats.values() if s.answered == 3 and s.right == 3)
     assert later.flag == "барлығы дұрыс жауап берді"
     alone = {s.item: s for s in item_statistics(results[2:])}[question.text]
@@ -288,8 +296,9 @@ def test_annotated_pdf_has_a_page_per_scanned_page_and_review_shows_the_doubts(e
     import pikepdf
 
     results = _marked(exam, labels, variants)
-    unreadable = PageReading(PageSource("class-9a.pdf", 4), None, page_image=np.full((300, 210), 200, np.uint8),
-                             problem="no QR code found")
+    unreadable = PageReading(
+        PageSource("class-9a.pdf", 4), None, page_image=np.full((300, 210), 200, np.uint8), problem="no QR code found"
+    )
     pdf = annotated_pdf(exam, results, (unreadable,), ROSTER)
     assert pdf == annotated_pdf(exam, results, (unreadable,), ROSTER)
     with pikepdf.open(io.BytesIO(pdf)) as opened:
@@ -297,7 +306,9 @@ def test_annotated_pdf_has_a_page_per_scanned_page_and_review_shows_the_doubts(e
         assert str(opened.docinfo["/CreationDate"]) == "D:20261020000000Z"  # the exam's date, not the clock
     doubtful = mark_sheet(
         sheet(variants[0], labels, lambda t, i, m, r: {r: "uncertain"} if (t, i) == (4, "3") else {r: "filled"}),
-        variants[0], labels, exam.mark_scale(),
+        variants[0],
+        labels,
+        exam.mark_scale(),
     )
     html = review_html(exam, (doubtful,), (unreadable,), ROSTER)
     assert "data:image/png;base64," in html and "class-9a.pdf;1;Әлібекова Аружан;4;3;;" in html
@@ -333,19 +344,54 @@ def test_mark_all_leaves_unknown_sheets_to_the_unreadable(exam, labels, variants
 # --- the run's files in the exam's language ------------------------------------------------------
 
 HEADINGS = {
-    "ru": (("Ученик", "Класс", "Вариант", "Файл", "Страница"), "Задание {n}",
-           ("Итоговый балл", "Максимальный балл", "Процент", "Оценка", "Статус")),
+    "ru": (
+        ("Ученик", "Класс", "Вариант", "Файл", "Страница"),
+        "Задание {n}",
+        ("Итоговый балл", "Максимальный балл", "Процент", "Оценка", "Статус"),
+    ),
     "en": (("Pupil", "Class", "Version", "File", "Page"), "Task {n}", ("Total", "Out of", "Percent", "Mark", "Status")),
 }
 ITEM_HEADINGS = {
-    "ru": ("Вопрос", "Место в вариантах", "Правильный ответ", "Ответили", "Доля правильных, %",
-           "Выбранные неверные ответы", "Нет ответа", "Сомнительные", "Отметка"),
-    "en": ("Question", "Place in versions", "Right answer", "Answered", "Right, %", "Wrong answers chosen",
-           "No answer", "Doubtful", "Note"),
+    "ru": (
+        "Вопрос",
+        "Место в вариантах",
+        "Правильный ответ",
+        "Ответили",
+        "Доля правильных, %",
+        "Выбранные неверные ответы",
+        "Нет ответа",
+        "Сомнительные",
+        "Отметка",
+    ),
+    "en": (
+        "Question",
+        "Place in versions",
+        "Right answer",
+        "Answered",
+        "Right, %",
+        "Wrong answers chosen",
+        "No answer",
+        "Doubtful",
+        "Note",
+    ),
 }
 SHEETS = {"kk": ["Нәтижелер", "Сұрақтар"], "ru": ["Результаты", "Вопросы"], "en": ["Results", "Questions"]}
-KAZAKH_ONLY = ("-бет", "тапсырма", "Себебі", "сұрақ", "-жол", "Күмәнді", "Оқылған", "Оқылмаған", "Нұсқа",
-               "Қоюлығы", "боялған", "толық емес", "тексеру", "қараңыз")
+KAZAKH_ONLY = (
+    "-бет",
+    "тапсырма",
+    "Себебі",
+    "сұрақ",
+    "-жол",
+    "Күмәнді",
+    "Оқылған",
+    "Оқылмаған",
+    "Нұсқа",
+    "Қоюлығы",
+    "боялған",
+    "толық емес",
+    "тексеру",
+    "қараңыз",
+)
 """Words of the Kazakh scaffolding: none belongs on a Russian or English page."""
 
 
@@ -358,18 +404,30 @@ def _run(exam, lang: str):
     printed = exam.model_copy(update={"labels": lang})
     labels = page_settings(printed, None, None)[0]
     variants = derive_variants(printed, SEED, 2, labels)
-    doubtful = mark_sheet(sheet(variants[0], labels, unclear_first_rows, ticks="uncertain", page=4, pupil=None),
-                          variants[0], labels, exam.mark_scale())
+    doubtful = mark_sheet(
+        sheet(variants[0], labels, unclear_first_rows, ticks="uncertain", page=4, pupil=None),
+        variants[0],
+        labels,
+        exam.mark_scale(),
+    )
     return printed, run_words(printed, None), (*_marked(printed, labels, variants), doubtful)
 
 
 def _problems(exam) -> tuple[PageReading, ...]:
     """Unreadable pages, each with a problem reading or the run gives."""
     other = SheetId("other-exam", "QQQQ", SEED, 0, None)
-    problems = (PageProblem("unreadable-code"), PageProblem("circles-lost", lost=7, count=61),
-                not_this_exam(other, exam.id), not_this_exam(SheetId(exam.id, "QQQQ", SEED, None, None), exam.id))
-    return tuple(PageReading(PageSource("class-9a.pdf", 5 + n), None, page_image=np.full((300, 210), 200, np.uint8),
-                             problem=problem) for n, problem in enumerate(problems))
+    problems = (
+        PageProblem("unreadable-code"),
+        PageProblem("circles-lost", lost=7, count=61),
+        not_this_exam(other, exam.id),
+        not_this_exam(SheetId(exam.id, "QQQQ", SEED, None, None), exam.id),
+    )
+    return tuple(
+        PageReading(
+            PageSource("class-9a.pdf", 5 + n), None, page_image=np.full((300, 210), 200, np.uint8), problem=problem
+        )
+        for n, problem in enumerate(problems)
+    )
 
 
 def test_the_run_speaks_the_language_the_sheets_were_printed_in(exam):
@@ -429,14 +487,40 @@ def test_review_page_in_the_exam_language(exam, lang):
     assert html == review_html(printed, results, pages, ROSTER, words)
     assert f'<html lang="{lang}">' in html
     shown = {
-        "kk": ("Күмәнді жауаптар", "Себебі: ", "«class-9a.pdf», 4-бет", "-сұрақ", "-дескриптор (", "-жол:",
-               "<td>анық емес</td>", "Оқылмаған беттер"),
-        "ru": ("Сомнительные ответы", "Причина: ", "«class-9a.pdf», страница 4", " · Задание ", ", вопрос ",
-               ", дескриптор 1 (баллы: ", "<code>corrections.csv</code>, строка 2:", "<td>нечёткий</td>",
-               "Непрочитанные страницы", "Прочитано бланков: 4. Сомнительных ответов: "),
-        "en": ("Doubtful answers", "Reason: ", "«class-9a.pdf», page 4", " · Task ", ", question ",
-               ", descriptor 1 (points: ", "<code>corrections.csv</code>, line 2:", "<td>unclear</td>",
-               "Pages not read", "Sheets read: 4. Doubtful answers: "),
+        "kk": (
+            "Күмәнді жауаптар",
+            "Себебі: ",
+            "«class-9a.pdf», 4-бет",
+            "-сұрақ",
+            "-дескриптор (",
+            "-жол:",
+            "<td>анық емес</td>",
+            "Оқылмаған беттер",
+        ),
+        "ru": (
+            "Сомнительные ответы",
+            "Причина: ",
+            "«class-9a.pdf», страница 4",
+            " · Задание ",
+            ", вопрос ",
+            ", дескриптор 1 (баллы: ",
+            "<code>corrections.csv</code>, строка 2:",
+            "<td>нечёткий</td>",
+            "Непрочитанные страницы",
+            "Прочитано бланков: 4. Сомнительных ответов: ",
+        ),
+        "en": (
+            "Doubtful answers",
+            "Reason: ",
+            "«class-9a.pdf», page 4",
+            " · Task ",
+            ", question ",
+            ", descriptor 1 (points: ",
+            "<code>corrections.csv</code>, line 2:",
+            "<td>unclear</td>",
+            "Pages not read",
+            "Sheets read: 4. Doubtful answers: ",
+        ),
     }[lang]
     assert all(text in html for text in shown), [text for text in shown if text not in html]
     assert "<code>file;page;pupil;task;item;descriptor;read;answer</code>" in html  # read back: stays as is
@@ -496,7 +580,8 @@ def test_kazakh_annotated_copies_are_as_before(exam, labels, variants):
     results = _marked(exam, labels, variants)
     assert head_lines(results[0], ROSTER)[1] == "Жалпы балл: 32/32 (100,0 %) · Баға: «5»"
     assert unreadable_lines(_problems(exam)[0]) == (
-        "class-9a.pdf, 5-бет", "QR код оқылмады: бетті тегіс әрі анық етіп қайта сканерлеңіз"
+        "class-9a.pdf, 5-бет",
+        "QR код оқылмады: бетті тегіс әрі анық етіп қайта сканерлеңіз",
     )
 
 

@@ -28,8 +28,6 @@ from booklet.render import default_renderer
 from booklet.scan.images import ScanError, scanned_pages
 from booklet.scan.layout import sheet_plan
 
-
-
 EXAM = Path(__file__).parent.parent / "content" / "industrialisation" / "exam.yaml"
 ROSTER = "Аты-жөні;Сынып\nӘлиев Нұрлан;9 Ә\nСәтбаева Дана;9 Ә\nИванов Иван;9 Ә\n"
 DPI = 150
@@ -96,7 +94,9 @@ def filled(page: np.ndarray, plan, answers: dict, ticks: bool = True) -> np.ndar
     out, scale = page.copy(), DPI / 25.4
     for circle in plan.geometry.circles:
         if answers.get((circle.task, circle.item)) == circle.mark:
-            cv2.circle(out, (round(circle.x * scale), round(circle.y * scale)), round(circle.radius * scale * 0.95), 30, -1)
+            cv2.circle(
+                out, (round(circle.x * scale), round(circle.y * scale)), round(circle.radius * scale * 0.95), 30, -1
+            )
     for box in plan.geometry.ticks if ticks else ():
         x, y, half = box.x * scale, box.y * scale, box.size * scale / 2
         tick = np.int32([[x - half * 0.6, y], [x - half * 0.1, y + half * 0.6], [x + half * 0.7, y - half * 0.7]])
@@ -122,7 +122,7 @@ def photographed(image: np.ndarray, turns: int, tilt: float, seed: int) -> np.nd
 
 def photos(printed: PrintedSet, folder: Path, answers: list[dict], ticks: bool = True) -> list[Path]:
     paths = []
-    for n, (page, plan) in enumerate(zip(printed.pages, printed.plans)):
+    for n, (page, plan) in enumerate(zip(printed.pages, printed.plans, strict=True)):
         path = folder / f"photo-{n + 1}.jpg"
         cv2.imwrite(str(path), photographed(filled(page, plan, answers[n], ticks), turns=n, tilt=4.0 - 3 * n, seed=n))
         paths.append(path)
@@ -151,7 +151,9 @@ def test_known_wrong_answers_are_marked_exactly_and_counted_per_item(printed, tm
     answers = [dict(key) for key in printed.keys]
     task, item = next(iter(answers[0]))  # the first row of the first pupil's sheet
     right = answers[0][(task, item)]
-    wrong = next(c.mark for c in printed.plans[0].geometry.circles if (c.task, c.item) == (task, item) and c.mark != right)
+    wrong = next(
+        c.mark for c in printed.plans[0].geometry.circles if (c.task, c.item) == (task, item) and c.mark != right
+    )
     answers[0][(task, item)] = wrong
     scans = photos(printed, tmp_path, answers)
     marked = scan_exam(scans, EXAM, tmp_path / "marked", roster=printed.roster)
@@ -187,7 +189,7 @@ def _annotated_pages(path: Path) -> list[np.ndarray]:
 
 
 def _ring_colour(page: np.ndarray, circle, grow: float, width: int) -> str | None:
-    """"red" or "green" when most of a ring drawn `grow` mm outside the printed circle, `width`
+    """ "red" or "green" when most of a ring drawn `grow` mm outside the printed circle, `width`
     pixels inwards, is that colour."""
     from booklet.scan.readings import PIXELS_PER_MM
 
@@ -210,7 +212,9 @@ def test_two_circles_filled_in_a_row_go_to_review_and_a_correction_settles_them(
     # pupil 2 fills a second circle in one row: read again with both filled
     task, item = next(iter(answers[1]))
     plan = printed.plans[1]
-    other = next(c for c in plan.geometry.circles if (c.task, c.item) == (task, item) and c.mark != answers[1][(task, item)])
+    other = next(
+        c for c in plan.geometry.circles if (c.task, c.item) == (task, item) and c.mark != answers[1][(task, item)]
+    )
     page = filled(printed.pages[1], plan, answers[1])
     page = filled(page, plan, {(task, item): other.mark}, ticks=False)
     cv2.imwrite(str(scans[1]), photographed(page, turns=1, tilt=1.0, seed=9))

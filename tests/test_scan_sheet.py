@@ -25,7 +25,7 @@ from booklet.qr import SheetId, parse_payload
 from booklet.scan.geometry import MARKER_HOLE, MARKER_SIZE, markers
 from booklet.scan.layout import sheet_plan
 
-from .conftest import ANSWER_FONT, PdfText, squash
+from .conftest import ANSWER_FONT, squash
 from .test_exam_pdf import NAMES, SEED, class_set  # noqa: F401  (the session's class set)
 
 LABELS = labels_for("kk")

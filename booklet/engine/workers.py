@@ -31,7 +31,7 @@ import pickle
 import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
@@ -140,10 +140,8 @@ class _Crew:
     def dismiss(self) -> None:
         """Tell every worker there is no more work, and wait for it to go."""
         for end in self.ends:
-            try:
+            with suppress(OSError):  # a worker that is gone already needs no telling
                 end.send(None)
-            except OSError:
-                pass
         self._reap(grace=5.0)
 
     def kill(self) -> None:
@@ -220,7 +218,7 @@ class _RemoteTraceback(Exception):
         self.text = text
 
     def __str__(self) -> str:
-        return f"\n\"\"\"\n{self.text}\"\"\""
+        return f'\n"""\n{self.text}"""'
 
 
 def _context() -> multiprocessing.context.BaseContext:

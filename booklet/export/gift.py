@@ -56,8 +56,12 @@ def _questions(entry: Entry) -> tuple[list[str], str]:
     match exercise:
         case MultipleChoice():
             return [
-                _named(f"{entry.name}.{n}", f"{lead} {_escaped(q.question)} {{"
-                       + " ".join(("=" if option == q.answer else "~") + _escaped(option) for option in q.options) + "}")
+                _named(
+                    f"{entry.name}.{n}",
+                    f"{lead} {_escaped(q.question)} {{"
+                    + " ".join(("=" if option == q.answer else "~") + _escaped(option) for option in q.options)
+                    + "}",
+                )
                 for n, q in enumerate(exercise.questions, start=1)
             ], ""
         case TrueFalse():
@@ -66,14 +70,20 @@ def _questions(entry: Entry) -> tuple[list[str], str]:
                 for n, s in enumerate(exercise.statements, start=1)
             ], ""
         case Matching() if len(exercise.pairs) < MATCHING_ANSWERS:
-            return [], "left out: Moodle's matching needs three answers or more, and GIFT has no extra ones; export as Moodle XML"
+            return (
+                [],
+                "left out: Moodle's matching needs three answers or more, and GIFT has no extra ones; "
+                "export as Moodle XML",
+            )
         case Matching():
             pairs = " ".join(f"={_escaped(p.left)} -> {_escaped(p.right)}" for p in exercise.pairs)
             note = "the extra right-hand items are dropped: GIFT has no place for them" if exercise.extra else ""
             return [_named(entry.name, f"{lead} {{{pairs}}}")], note
         case Categorize():
             pairs = " ".join(
-                f"={_escaped(item)} -> {_escaped(category.label)}" for category in exercise.categories for item in category.items
+                f"={_escaped(item)} -> {_escaped(category.label)}"
+                for category in exercise.categories
+                for item in category.items
             )
             return [_named(entry.name, f"{lead} {{{pairs}}}")], ""
         case ShortAnswer():
@@ -84,7 +94,9 @@ def _questions(entry: Entry) -> tuple[list[str], str]:
             return questions, ""
         case Cloze() if len(exercise.gaps) == 1 and not exercise.word_bank:
             text = "".join(
-                _escaped(part) if isinstance(part, str) else "{" + " ".join("=" + _escaped(a) for a in (part.answer, *part.alternatives)) + "}"
+                _escaped(part)
+                if isinstance(part, str)
+                else "{" + " ".join("=" + _escaped(a) for a in (part.answer, *part.alternatives)) + "}"
                 for part in parse_cloze(exercise.text)
             )
             return [_named(entry.name, f"{lead} {text}")], ""

@@ -6,10 +6,12 @@
 | true_false | a `truefalse` per statement |
 | matching | `matching`; the extra right-hand items are Moodle's extra wrong answers |
 | ordering | `ordering` (standard in Moodle 4.4 and later), marked by each event's place |
-| cloze | `cloze` (embedded answers, alternatives accepted); with a word bank, `ddwtos` (drag and drop into text) with its distractors |
+| cloze | `cloze` (embedded answers, alternatives accepted); with a word bank, `ddwtos` (drag and drop |
+| | into text) with its distractors |
 | table_completion | `cloze`: the table, its blanked cells as embedded answers |
 | categorize | `matching`: each item to its category |
-| short_answer | `shortanswer` when the answer is a few words; otherwise `essay`, the model answer as the grader's information |
+| short_answer | `shortanswer` when the answer is a few words; otherwise `essay`, the model answer as the |
+| | grader's information |
 
 Points carry over as each question's default mark (`defaultgrade`; in a cloze, each blank's
 weight). Questions are filed in a category per lesson, or per exam and section. The file is
@@ -73,14 +75,18 @@ def _questions(quiz: ET.Element, entry: Entry) -> list[str]:
     match exercise:
         case MultipleChoice():
             for n, q in enumerate(exercise.questions, start=1):
-                question = _question(quiz, "multichoice", f"{entry.name}.{n}", _lead(entry, q.question), entry.item_points)
+                question = _question(
+                    quiz, "multichoice", f"{entry.name}.{n}", _lead(entry, q.question), entry.item_points
+                )
                 for tag, value in (("single", "true"), ("shuffleanswers", "true"), ("answernumbering", "abc")):
                     ET.SubElement(question, tag).text = value
                 for option in q.options:
                     _answer(question, _html(option), 100 if option == q.answer else 0, "html")
         case TrueFalse():
             for n, s in enumerate(exercise.statements, start=1):
-                question = _question(quiz, "truefalse", f"{entry.name}.{n}", _lead(entry, s.statement), entry.item_points)
+                question = _question(
+                    quiz, "truefalse", f"{entry.name}.{n}", _lead(entry, s.statement), entry.item_points
+                )
                 _answer(question, "true", 100 if s.answer else 0)
                 _answer(question, "false", 0 if s.answer else 100)
         case Matching():
@@ -98,15 +104,23 @@ def _questions(quiz: ET.Element, entry: Entry) -> list[str]:
                     _subquestion(question, item, category.label)
         case Ordering():
             question = _question(quiz, "ordering", entry.name, _html(entry.instruction), entry.points)
-            for tag, value in (("layouttype", "VERTICAL"), ("selecttype", "ALL"), ("selectcount", "0"),
-                               ("gradingtype", "ABSOLUTE_POSITION"), ("showgrading", "SHOW"), ("numberingstyle", "none")):
+            for tag, value in (
+                ("layouttype", "VERTICAL"),
+                ("selecttype", "ALL"),
+                ("selectcount", "0"),
+                ("gradingtype", "ABSOLUTE_POSITION"),
+                ("showgrading", "SHOW"),
+                ("numberingstyle", "none"),
+            ):
                 ET.SubElement(question, tag).text = value
             for place, event in enumerate(exercise.events, start=1):  # `fraction` holds an answer's place
                 _answer(question, _html(event), place, "html")
         case Cloze() if exercise.word_bank:
             _word_bank(quiz, entry, exercise)
         case Cloze():
-            return _cloze(quiz, entry, [_html(part) if isinstance(part, str) else part for part in parse_cloze(exercise.text)])
+            return _cloze(
+                quiz, entry, [_html(part) if isinstance(part, str) else part for part in parse_cloze(exercise.text)]
+            )
         case TableCompletion():
             return _cloze(quiz, entry, _table(exercise, entry))
         case ShortAnswer():
@@ -118,8 +132,12 @@ def _questions(quiz: ET.Element, entry: Entry) -> list[str]:
                     _answer(question, q.answer, 100)
                 else:
                     question = _question(quiz, "essay", f"{entry.name}.{n}", text, entry.item_points)
-                    for tag, value in (("responseformat", "editor"), ("responserequired", "1"),
-                                       ("responsefieldlines", str(max(3, q.lines))), ("attachments", "0")):
+                    for tag, value in (
+                        ("responseformat", "editor"),
+                        ("responserequired", "1"),
+                        ("responsefieldlines", str(max(3, q.lines))),
+                        ("attachments", "0"),
+                    ):
                         ET.SubElement(question, tag).text = value
                     _text(ET.SubElement(question, "graderinfo", format="html"), _html(q.answer))
         case _:
@@ -160,8 +178,12 @@ def _cloze(quiz: ET.Element, entry: Entry, parts: list[str | Gap]) -> list[str]:
         )
         weight = Fraction(1)
     text = "".join(
-        part if isinstance(part, str) else
-        "{" + f"{weight}:SHORTANSWER:" + "~".join("=" + _embedded(a) for a in (part.answer, *part.alternatives)) + "}"
+        part
+        if isinstance(part, str)
+        else "{"
+        + f"{weight}:SHORTANSWER:"
+        + "~".join("=" + _embedded(a) for a in (part.answer, *part.alternatives))
+        + "}"
         for part in parts
     )
     gaps = sum(isinstance(part, Gap) for part in parts)
@@ -189,7 +211,9 @@ def _word_bank(quiz: ET.Element, entry: Entry, exercise: Cloze) -> None:
 def _table(exercise: TableCompletion, entry: Entry) -> list[str | Gap]:
     """The summary table as HTML, its blanked cells as gaps, row by row."""
     table = entry.table
-    parts: list[str | Gap] = ["<table border=\"1\"><tr>" + "".join(f"<th>{_html(c)}</th>" for c in table.columns) + "</tr>"]
+    parts: list[str | Gap] = [
+        '<table border="1"><tr>' + "".join(f"<th>{_html(c)}</th>" for c in table.columns) + "</tr>"
+    ]
     blanks = {tuple(b) for b in exercise.blanks}
     for r, row in enumerate(table.rows, start=1):
         parts.append("<tr>")
@@ -222,7 +246,7 @@ def _inline() -> MarkdownIt:
 
 def _embedded(answer: str) -> str:
     """An answer inside Moodle's embedded-answer syntax: its own marks escaped."""
-    for mark in "\\}#~/\"":
+    for mark in '\\}#~/"':
         answer = answer.replace(mark, "\\" + mark)
     return answer
 

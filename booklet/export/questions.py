@@ -66,8 +66,15 @@ def entries(content: Lesson | Exam) -> tuple[Entry, ...]:
         table = tables.get(exercise.table) if isinstance(exercise, TableCompletion) else None
         count = items(exercise, table)
         found.append(
-            Entry((content.title,), f"{content.id} {number}", exercise, instruction(exercise, labels), Fraction(count),
-                  Fraction(1), table)
+            Entry(
+                (content.title,),
+                f"{content.id} {number}",
+                exercise,
+                instruction(exercise, labels),
+                Fraction(count),
+                Fraction(1),
+                table,
+            )
         )
     return tuple(found)
 

@@ -133,8 +133,8 @@ class _Line:
     def __init__(self, path: Path, number: int, line: str, delimiter: str, header: list[str]):
         self.path, self.number, self.delimiter, self.header = path, number, delimiter, header
         self.cells = _cells(line, delimiter)
-        self.value = {name: cell.strip() for name, cell in zip(header, self.cells)}
-        self.column = dict(zip(header, _starts(line, delimiter)))
+        self.value = {name: cell.strip() for name, cell in zip(header, self.cells, strict=False)}
+        self.column = dict(zip(header, _starts(line, delimiter), strict=False))
         self.problems: list[Problem] = []
 
     def problem(self, name: str, message: str, hint: str = COPY_HINT) -> None:

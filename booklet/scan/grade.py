@@ -139,7 +139,10 @@ def scan_exam(
                 reading = replace(reading, problem=not_this_exam(reading.sheet, exam.id))
             readings.append(reading)
     _refuse_other_exams(readings, exam.id)
-    check_roster(((f"{r.source.file}, page {r.source.page}", r.sheet) for r in readings if r.sheet), len(pupils) if pupils else None)
+    check_roster(
+        ((f"{r.source.file}, page {r.source.page}", r.sheet) for r in readings if r.sheet),
+        len(pupils) if pupils else None,
+    )
     results, unreadable = mark_all(readings, plans.variant, labels, exam.mark_scale())
     if settled is not None:
         results = apply_corrections(results, settled, corrections)
@@ -169,6 +172,8 @@ def _refuse_other_exams(readings: Sequence[Any], exam_id: str) -> None:
         by_file.setdefault(reading.source.file, []).append(reading)
     for file, pages in by_file.items():
         ours = [r for r in pages if r.sheet is not None and not r.problem]
-        others = [r for r in pages if r.sheet is not None and r.problem and r.problem == not_this_exam(r.sheet, exam_id)]
+        others = [
+            r for r in pages if r.sheet is not None and r.problem and r.problem == not_this_exam(r.sheet, exam_id)
+        ]
         if not ours and others:
             raise BookletError(f"{file}: {not_this_exam(others[0].sheet, exam_id)}")

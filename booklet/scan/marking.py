@@ -232,8 +232,13 @@ def _task(
         criteria = tuple((name, shares.get(name, 0)) for name in task.task.criteria)
         return TaskResult(answer.number, answer.kind, answer.points, earned, ticks=results, criteria=criteria)
     items = tuple(
-        _item(answer.number, row.label, _right(row), circles.get((answer.number, row.label), []),
-              decisions.get((answer.number, row.label)))
+        _item(
+            answer.number,
+            row.label,
+            _right(row),
+            circles.get((answer.number, row.label), []),
+            decisions.get((answer.number, row.label)),
+        )
         for row in answer.rows
     )
     if any(item.status == "doubt" for item in items):
@@ -251,9 +256,7 @@ def _right(row: AnswerRow) -> str:
     return next(bubble.mark for bubble in row.bubbles if bubble.right)
 
 
-def _item(
-    task: int, label: str, right: str, readings: list[CircleReading], decision: Settled | None
-) -> ItemResult:
+def _item(task: int, label: str, right: str, readings: list[CircleReading], decision: Settled | None) -> ItemResult:
     filled = [r.circle.mark for r in readings if r.state == "filled"]
     doubt: Doubt = ""
     if any(r.state == "uncertain" for r in readings):

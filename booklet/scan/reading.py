@@ -161,7 +161,7 @@ def _measured(page: np.ndarray, source: PageSource, sheet: SheetId, plan: Any, n
     dark = 1 - page.astype(np.float32) / 255
     excess = np.clip(dark - reference.printed.astype(np.float32) / 255, 0, 1)
     smooth = cv2.blur(excess, (3, 3))
-    measured = [_circle(excess, smooth, dark, w, c) for w, c in zip(reference.windows, geometry.circles)]
+    measured = [_circle(excess, smooth, dark, w, c) for w, c in zip(reference.windows, geometry.circles, strict=True)]
     lost = sum(1 for _, ring_seen in measured if not ring_seen)
     if lost > LOST_RINGS * len(measured):
         problem = PageProblem("circles-lost", lost=lost, count=len(measured))
@@ -259,7 +259,7 @@ def _coarse(flat: np.ndarray, homography: np.ndarray, reference: Reference) -> n
     homography), at `COARSE` pixels a millimetre and finer: blocks of text and rows of rings
     line up from a centimetre off, where rings alone would be taken for their neighbours."""
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5)
-    for per_mm, template in zip(COARSE, reference.coarse):
+    for per_mm, template in zip(COARSE, reference.coarse, strict=True):
         scale = np.diag([per_mm / PIXELS_PER_MM, per_mm / PIXELS_PER_MM, 1.0])
         size = (template.shape[1], template.shape[0])
         page = cv2.warpPerspective(flat, scale @ homography, size, flags=cv2.INTER_AREA, borderValue=255)

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 
 from ..model import Exam
 from ..roster import Pupil
-from .words import KK, Words, who
 from .annotated import annotated_pdf
 from .marking import SheetResult
 from .readings import PageReading
+from .words import KK, Words, who
 
 __all__ = ["ItemStatistic", "annotated_pdf", "item_statistics", "items_csv", "results_csv", "results_xlsx", "summary"]
 
@@ -127,9 +127,7 @@ def item_statistics(results: Sequence[SheetResult], words: Words = KK) -> tuple[
             for place, (item, row) in enumerate(zip(task.items, answer.rows, strict=True)):
                 meaning = {bubble.mark: bubble.text or bubble.mark for bubble in row.bubbles}
                 text = _plain(row.text) or row.label
-                tally = tallies.setdefault(
-                    (source, text), _Tally(text, meaning.get(item.right, item.right), place)
-                )
+                tally = tallies.setdefault((source, text), _Tally(text, meaning.get(item.right, item.right), place))
                 tally.places.setdefault(letter, f"{task.number}.{row.label}")
                 tally.count(item.status, None if item.answer is None else meaning.get(item.answer, item.answer))
             descriptors = tasks[task.number].task.descriptors
@@ -197,7 +195,9 @@ def results_xlsx(
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "B2"
         for index, column in enumerate(zip(*rows, strict=True), start=1):
-            width = max((len(str(value)) for value in column[1:] if value is not None), default=0) if len(rows) > 1 else 0
+            width = (
+                max((len(str(value)) for value in column[1:] if value is not None), default=0) if len(rows) > 1 else 0
+            )
             sheet.column_dimensions[_letter(index)].width = min(max(width, len(str(column[0])) // 2, 6) + 2, 45)
     out = io.BytesIO()
     # openpyxl's `save` stamps `modified` with the clock; its writer, called directly, keeps ours.

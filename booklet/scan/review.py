@@ -22,10 +22,10 @@ from PIL import Image
 from ..model import Exam
 from ..roster import Pupil
 from ..templating import environment
-from .words import KK, Words, who
 from .corrections import COLUMNS, DELIMITER, CorrectionLine, correction_lines
 from .marking import ItemResult, SheetResult, TickResult
 from .readings import PIXELS_PER_MM, PageReading
+from .words import KK, Words, who
 
 CROP_MARGIN = 4.0
 """Millimetres of page kept round a row's circles: the ring and what the pupil wrote beside it."""
@@ -129,7 +129,9 @@ def _tick_doubt(result: SheetResult, tick: TickResult, words: Words) -> tuple[st
     shown = (_circle("☐", reading.state, reading.darkness, reading.reason, words),)
     half = box.size / 2
     page = result.reading.page_image
-    picture = crop(page, box.x - half - CROP_MARGIN, box.y - half - ROW_MARGIN, box.x + DESCRIPTOR_ROOM, box.y + half + ROW_MARGIN)
+    picture = crop(
+        page, box.x - half - CROP_MARGIN, box.y - half - ROW_MARGIN, box.x + DESCRIPTOR_ROOM, box.y + half + ROW_MARGIN
+    )
     return what, words.doubt_reasons[tick.doubt], shown, picture
 
 
@@ -138,8 +140,7 @@ def doubts_shown(
 ) -> tuple[DoubtShown, ...]:
     """Every open doubt, in the order of the corrections file's lines."""
     lines = {
-        (line.source, line.task, line.item, line.descriptor): line
-        for line in correction_lines(results, roster, words)
+        (line.source, line.task, line.item, line.descriptor): line for line in correction_lines(results, roster, words)
     }
     shown = []
     for result in results:

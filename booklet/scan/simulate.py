@@ -143,7 +143,12 @@ def _mark_circle(ink: np.ndarray, circle, per_mm: float, kind: str, rng: random.
     if kind in ("tick", "cross"):
         # a tick or cross inside the ring, never beyond it: not a fill, for the teacher to judge
         width = rng.uniform(0.4, 0.7)
-        while stamp(lambda mask, at: _tick_or_cross(mask, at, circle.radius * 0.75, kind, rng, per_mm, width)) < 0.1:
+        while (
+            stamp(
+                lambda mask, at, width=width: _tick_or_cross(mask, at, circle.radius * 0.75, kind, rng, per_mm, width)
+            )
+            < 0.1
+        ):
             width += 0.2  # gone over again, harder: a mark too thin to see is not a mark
         return "doubtful", f"{tool} {kind} inside"
     if kind == "partial":

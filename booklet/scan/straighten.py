@@ -141,7 +141,7 @@ def assign_markers(blobs: list[Blob], geometry_markers: tuple[Marker, ...]) -> d
         for count in (3, 2):
             for picked in itertools.permutations(solid, count):
                 for corners in itertools.combinations(CORNERS[:3], count):
-                    chosen: dict[Corner, Blob] = dict(zip(corners, picked))
+                    chosen: dict[Corner, Blob] = dict(zip(corners, picked, strict=False))
                     if right is not None:
                         chosen["bottom-right"] = right
                     if len(chosen) < 3 or len(chosen) < best[0]:

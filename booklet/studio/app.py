@@ -12,7 +12,6 @@ page's words come from `locale.yaml` in the language the page chose.
 from __future__ import annotations
 
 import re
-
 import secrets
 from functools import cache
 from http.cookies import SimpleCookie
