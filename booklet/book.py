@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .builds import Made
+from .engine.imposition import impose
 from .hyphenation import keep_whole_in_html
 from .kazakh import fold, sort_key
 from .labels import Labels, labels_for
@@ -21,7 +22,7 @@ from .lesson_build import page_settings
 from .loader import Textbook, load_course
 from .model import Lesson
 from .printouts import ReadingSection, reading_sections
-from .render import Rendered, Renderer, default_renderer
+from .render import Rendered, Renderer, current_renderer, rendering_with
 from .templating import environment
 from .worksheet import Sheet, derive_sheet
 
@@ -98,8 +99,9 @@ def glossary(chapters: tuple[Chapter, ...]) -> tuple[GlossaryEntry, ...]:
     return tuple(sorted(entries, key=lambda entry: (sort_key(entry.term), entry.term)))
 
 
-def book_html(textbook: Textbook, labels: Labels, with_worksheets: bool = False) -> str:
-    """The whole book as one HTML document."""
+def book_html(textbook: Textbook, labels: Labels, with_worksheets: bool = False, single_sided: bool = False) -> str:
+    """The whole book as one HTML document; `single_sided`, with no blank versos (every part
+    starts on the next page, not on the next right-hand one)."""
     course = textbook.course
     parts = chapters(textbook, labels)
     context: dict[str, Any] = {
@@ -109,7 +111,7 @@ def book_html(textbook: Textbook, labels: Labels, with_worksheets: bool = False)
         "lang": course.language,
         "kind_label": course.title,
         "doc_title": course.title,
-        "body_class": "book",
+        "body_class": "book single-sided" if single_sided else "book",
         "chapters": parts,
         "glossary": glossary(parts),
         "with_worksheets": with_worksheets,
@@ -118,22 +120,35 @@ def book_html(textbook: Textbook, labels: Labels, with_worksheets: bool = False)
 
 
 def render_book(
-    textbook: Textbook, renderer: Renderer, with_worksheets: bool = False, labels: Labels | None = None
+    textbook: Textbook,
+    renderer: Renderer,
+    with_worksheets: bool = False,
+    labels: Labels | None = None,
+    single_sided: bool = False,
 ) -> Rendered:
     """Render the book of `textbook`, checked, in memory, with `labels` (default: the course language's)."""
     labels = labels_for(textbook.course.language) if labels is None else labels
-    html = book_html(textbook, labels, with_worksheets)
+    html = book_html(textbook, labels, with_worksheets, single_sided)
     return renderer.render(html, textbook.path.resolve().parent, f"{textbook.course.id}-book.pdf")
 
 
 def make_book(
-    course: Path, with_worksheets: bool, renderer: Renderer | None, lang: str | None, script: str | None
+    course: Path,
+    with_worksheets: bool,
+    renderer: Renderer | None,
+    lang: str | None,
+    script: str | None,
+    imposed: str | None = None,
+    single_sided: bool = False,
 ) -> Made:
     """The textbook of the course file `course` as `<id>-book.pdf`, in memory, checked
     (`builds.build_book` writes it); the course's labels and alphabet (or `lang`, `script`)
-    hold for every chapter."""
+    hold for every chapter. Laid out on the build's paper (paper.py), `imposed` on A4
+    sheets if asked."""
     textbook = load_course(course)
     labels, alphabet = page_settings(textbook.course, lang, script)
     printed = latin_textbook(textbook, textbook.course.latin) if alphabet == "latn" else textbook
-    rendered = render_book(printed, renderer or default_renderer(), with_worksheets, labels)
-    return ("book", f"{textbook.course.id}-book.pdf", rendered.pdf, rendered.pages)
+    with rendering_with(renderer):
+        rendered = render_book(printed, current_renderer(), with_worksheets, labels, single_sided)
+    pdf, pages = (rendered.pdf, rendered.pages) if imposed is None else impose(rendered.pdf, imposed)
+    return ("book", f"{textbook.course.id}-book.pdf", pdf, pages)

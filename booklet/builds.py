@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .choices import KINDS
+from .choices import IMPOSITIONS, KINDS
 from .engine.record import BuildRecord, RecordedPrintout, reading
+from .errors import BookletError
+from .paper import on_paper
 
 if TYPE_CHECKING:
     from .exam import Variant
@@ -69,6 +71,8 @@ def build(
     script: str | None = None,
     jobs: int | None = None,
     force: bool = False,
+    paper: str | None = None,
+    impose: str | None = None,
 ) -> list[Printout]:
     """Build the printouts `only` names (default: all) of one or more lessons into `out_dir`.
 
@@ -76,16 +80,20 @@ def build(
     all files; everything is rendered before anything is written. Printouts are laid out in up
     to `jobs` worker processes (default: every core; the bytes are the same for any number).
     Unless `force`, nothing is done if nothing changed since the last build into `out_dir`.
+    Pages are laid out on `paper` (`a4`, or `a5`), and with `impose` (`2up`, `booklet`) put
+    on A4 sheets, which implies A5 (see `printed_on`).
     """
     paths = [Path(lessons)] if isinstance(lessons, (str, Path)) else [Path(p) for p in lessons]
     kinds = [kind for kind in KINDS if kind in set(only)]
-    record = BuildRecord("build", paths, {"only": kinds, "lang": lang, "script": script})
+    paper = printed_on(paper, impose)
+    options = {"only": kinds, "lang": lang, "script": script, "paper": paper, "impose": impose}
+    record = BuildRecord("build", paths, options)
     if not force and (done := record.fresh(out_dir)) is not None:
         return _unchanged(out_dir, done)
     from .lesson_build import make_lessons
 
-    with reading() as reads:
-        made = make_lessons(paths, kinds, renderer, lang, script, jobs)
+    with reading() as reads, on_paper(paper):
+        made = make_lessons(paths, kinds, renderer, lang, script, jobs, paper, impose)
     return _written(out_dir, record.write(out_dir, reads, made))
 
 
@@ -97,17 +105,25 @@ def build_book(
     lang: str | None = None,
     script: str | None = None,
     force: bool = False,
+    paper: str | None = None,
+    impose: str | None = None,
+    single_sided: bool = False,
 ) -> Printout:
     """Build the textbook of the course file `course` into `out_dir` as `<id>-book.pdf`; the
     course's labels and alphabet (or `lang`, `script`) hold for every chapter. Unless `force`,
-    nothing is done if nothing changed since the last build into `out_dir`."""
-    record = BuildRecord("book", [course], {"with_worksheets": with_worksheets, "lang": lang, "script": script})
+    nothing is done if nothing changed since the last build into `out_dir`. `paper` and
+    `impose` as for `build`; `single_sided` leaves out the blank versos that start every
+    chapter on a right-hand page."""
+    paper = printed_on(paper, impose)
+    options = {"with_worksheets": with_worksheets, "lang": lang, "script": script}
+    options |= {"paper": paper, "impose": impose, "single_sided": single_sided}
+    record = BuildRecord("book", [course], options)
     if not force and (done := record.fresh(out_dir)) is not None:
         return _unchanged(out_dir, done)[0]
     from .book import make_book
 
-    with reading() as reads:
-        made = make_book(Path(course), with_worksheets, renderer, lang, script)
+    with reading() as reads, on_paper(paper):
+        made = make_book(Path(course), with_worksheets, renderer, lang, script, impose, single_sided)
     return _written(out_dir, record.write(out_dir, reads, [made]))[0]
 
 
@@ -126,6 +142,8 @@ def build_exam(
     progress: type[Progress] | Any = None,
     jobs: int | None = None,
     force: bool = False,
+    paper: str | None = None,
+    impose: str | None = None,
 ) -> ExamSet:
     """Build `variants` variants of the exam at `exam_path` into `out_dir`.
 
@@ -134,9 +152,17 @@ def build_exam(
     fresh sheet of paper; `progress(total)` returns what is told of each finished step. Each
     variant is laid out once, in up to `jobs` worker processes (default: every core; the bytes
     are the same for any number). Unless `force`, nothing is done if nothing changed since
-    the last build into `out_dir`.
+    the last build into `out_dir`. `paper` and `impose` as for `build`: every copy is imposed
+    on sheets of its own, and so is each variant's key; answer sheets, read by `booklet scan`,
+    are A4 only.
     """
     path = Path(exam_path)
+    paper = printed_on(paper, impose)
+    if answer_sheets and paper != "a4":
+        raise BookletError(
+            "answer sheets are A4 only (booklet scan reads them at that size): "
+            "leave out --answer-sheet, or --paper a5 and --impose"
+        )
     options = {
         "variants": variants,
         "seed": seed,
@@ -146,6 +172,8 @@ def build_exam(
         "duplex": duplex,
         "lang": lang,
         "script": script,
+        "paper": paper,
+        "impose": impose,
     }
     record = BuildRecord("exam", [path], options)
     if not force and (done := record.fresh(out_dir)) is not None:
@@ -154,9 +182,9 @@ def build_exam(
     from .exam_build import make_exam
     from .roster import repeated
 
-    with reading() as reads:
+    with reading() as reads, on_paper(paper):
         made = make_exam(
-            path, variants, seed, roster, assign, answer_sheets, duplex, renderer, lang, script, progress, jobs
+            path, variants, seed, roster, assign, answer_sheets, duplex, renderer, lang, script, progress, jobs, impose
         )
     # An answer-sheets file from an earlier build would not match the new sheets: it goes too.
     unmade = [] if answer_sheets else [f"{made.exam_id}-answer-sheets.pdf"]
@@ -166,6 +194,20 @@ def build_exam(
     pupils = tuple(copy.pupil for copy in made.copies if copy.pupil is not None)
     warnings = tuple(repeated(roster, pupils)) if roster is not None else ()
     return ExamSet(tuple(written), made.seed, made.variants, made.copies, warnings)
+
+
+def printed_on(paper: str | None, impose: str | None) -> str:
+    """The paper pages are laid out on: the one asked for, else A5 when imposing (two A5 pages
+    make an A4 sheet), else A4. A4 pages imposed would be shrunk to 71 %, too small for
+    pupils to read or write in: that is refused, not done."""
+    if impose is not None and impose not in IMPOSITIONS:
+        raise BookletError(f"unknown imposition {impose!r}; choose from {', '.join(IMPOSITIONS)}")
+    if impose is not None and paper == "a4":
+        raise BookletError(
+            f"--impose {impose} puts two A5 pages on each A4 sheet; A4 pages would be shrunk to 71 %: "
+            "leave out --paper a4 (the pages are then laid out for A5)"
+        )
+    return paper or ("a5" if impose else "a4")
 
 
 def default_seed(exam_text: str | bytes) -> int:

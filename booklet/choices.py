@@ -16,3 +16,10 @@ SCRIPTS = ("cyrl", "latn")
 ASSIGNMENTS = ("round-robin", "shuffle")
 """How pupils get variants: in turn down the class list (neighbours in the list differ), or
 shuffled by the seed (still as even as round-robin: counts differ by at most one)."""
+
+PAPERS = ("a4", "a5")
+"""Paper the pages are laid out on: A4 (210×297 mm), or A5 (148×210 mm), half an A4 sheet."""
+
+IMPOSITIONS = ("2up", "booklet")
+"""How A5 pages are put on A4 sheets: two side by side in order, or in the order of a
+folded, saddle-stitched booklet."""

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import ASSIGNMENTS, KINDS, LANGUAGES, SCRIPTS, BookletError, ContentError
+from .choices import IMPOSITIONS, PAPERS
 
 if TYPE_CHECKING:
     from . import Exam, Lesson, Textbook
@@ -88,6 +89,19 @@ force_option = click.option(
     "--force", is_flag=True, help="Build even if nothing changed since the last build into the same folder."
 )
 
+paper_option = click.option(
+    "--paper",
+    type=click.Choice(PAPERS),
+    help="Lay the pages out on A4 or on A5, with the same type size (default: a4; a5 with --impose).",
+)
+
+impose_option = click.option(
+    "--impose",
+    type=click.Choice(IMPOSITIONS),
+    help="Put two A5 pages on each A4 sheet: 2up in order, to cut; booklet in the order of a folded, "
+    "stapled booklet (padded with blank pages to a multiple of four). Each pupil's copy stays whole.",
+)
+
 output_option = click.option(
     "-o",
     "--output",
@@ -110,6 +124,8 @@ output_option = click.option(
 )
 @lang_option
 @script_option
+@paper_option
+@impose_option
 @jobs_option
 @force_option
 @_user_errors
@@ -119,13 +135,25 @@ def build_command(
     only: tuple[str, ...],
     lang: str | None,
     script: str | None,
+    paper: str | None,
+    impose: str | None,
     jobs: int | None,
     force: bool,
 ) -> None:
     """Build LESSONS (default: the bundled sample lesson) into PDFs named after each lesson's id."""
     from . import build, sample_lesson
 
-    written = build(lessons or [sample_lesson()], out_dir, only, lang=lang, script=script, jobs=jobs, force=force)
+    written = build(
+        lessons or [sample_lesson()],
+        out_dir,
+        only,
+        lang=lang,
+        script=script,
+        jobs=jobs,
+        force=force,
+        paper=paper,
+        impose=impose,
+    )
     if _nothing_changed(written, out_dir):
         return
     pages = sum(printout.pages for printout in written)
@@ -137,17 +165,40 @@ def build_command(
 @click.argument("course", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @output_option
 @click.option("--with-worksheets", is_flag=True, help="Put each lesson's worksheet after its chapter.")
+@click.option(
+    "--single-sided", is_flag=True, help="For printing on one side: no blank pages before chapters (on the right)."
+)
 @lang_option
 @script_option
+@paper_option
+@impose_option
 @force_option
 @_user_errors
 def book_command(
-    course: Path | None, out_dir: Path, with_worksheets: bool, lang: str | None, script: str | None, force: bool
+    course: Path | None,
+    out_dir: Path,
+    with_worksheets: bool,
+    single_sided: bool,
+    lang: str | None,
+    script: str | None,
+    paper: str | None,
+    impose: str | None,
+    force: bool,
 ) -> None:
     """Build the textbook of COURSE (default: the bundled unit): cover, contents, chapters, glossary, answers."""
     from . import build_book, sample_course
 
-    printout = build_book(course or sample_course(), out_dir, with_worksheets, lang=lang, script=script, force=force)
+    printout = build_book(
+        course or sample_course(),
+        out_dir,
+        with_worksheets,
+        lang=lang,
+        script=script,
+        force=force,
+        paper=paper,
+        impose=impose,
+        single_sided=single_sided,
+    )
     if _nothing_changed([printout], out_dir):
         return
     click.echo(f"wrote {printout.path} ({printout.pages} pages)")
@@ -176,6 +227,8 @@ def book_command(
 @click.option("--duplex", is_flag=True, help="Start every copy on a new sheet of paper when printing on both sides.")
 @lang_option
 @script_option
+@paper_option
+@impose_option
 @jobs_option
 @force_option
 @_user_errors
@@ -190,6 +243,8 @@ def exam_command(
     duplex: bool,
     lang: str | None,
     script: str | None,
+    paper: str | None,
+    impose: str | None,
     jobs: int | None,
     force: bool,
 ) -> None:
@@ -210,6 +265,8 @@ def exam_command(
         progress=Progress,
         jobs=jobs,
         force=force,
+        paper=paper,
+        impose=impose,
     )
     if _nothing_changed(made.printouts, out_dir):
         return

@@ -29,6 +29,7 @@ from typing import Protocol
 from .builds import Made, default_seed
 from .choices import ASSIGNMENTS
 from .engine.binding import Blank, Placed, bind
+from .engine.imposition import impose
 from .engine.painting import Field, answers_and_furniture, field, without_answers, without_furniture
 from .engine.workers import run_units
 from .errors import BookletError
@@ -39,8 +40,8 @@ from .exam_pages import (
     Stamp,
     answer_sheet_context,
     answer_sheet_html,
-    feet_html,
     answer_sheet_qr,
+    feet_html,
     furniture_html,
     grid_parts,
     qr_code,
@@ -56,6 +57,7 @@ from .labels import Labels
 from .latin import latin_exam
 from .lesson_build import PaginationMismatch, page_settings
 from .model import Exam
+from .paper import current_paper, on_paper
 from .render import Layout, Renderer, current_renderer, rendering_with
 from .roster import Pupil, read_roster
 
@@ -90,10 +92,12 @@ def make_exam(
     script: str | None,
     progress: Callable[[int], Steps] | None,
     jobs: int | None,
+    imposed: str | None = None,
 ) -> MadeExam:
     """The PDFs of an exam set, in memory, checked (`builds.build_exam` says what the options
-    mean, and writes them). Each variant is laid out once, in up to `jobs` worker processes;
-    `renderer` is used for what is laid out in this process."""
+    mean, and writes them). Each variant is laid out once, in up to `jobs` worker processes,
+    on the build's paper (paper.py); `renderer` is used for what is laid out in this process.
+    `imposed`, each copy and each variant's key is put on A4 sheets of its own."""
     exam = load_exam(path)
     pupils = read_roster(roster) if roster is not None else None
     if assign not in ASSIGNMENTS:
@@ -114,10 +118,12 @@ def make_exam(
     # every other worker idle while it is laid out (30 variants: about 2 s of one core).
     answers = grid(list(derived))
     units: list[VariantUnit | FrontUnit] = [
-        FrontUnit(exam, answers, labels, folder, seed, named, part) for part in range(grid_parts(answers))
+        FrontUnit(exam, answers, labels, folder, seed, named, part, paper=current_paper())
+        for part in range(grid_parts(answers))
     ]
     units += [
-        VariantUnit(exam, variant, labels, folder, answer_sheets, *_names(copies, variant)) for variant in derived
+        VariantUnit(exam, variant, labels, folder, answer_sheets, *_names(copies, variant), paper=current_paper())
+        for variant in derived
     ]
     steps = progress(len(units) + 1) if progress else None
 
@@ -142,17 +148,22 @@ def make_exam(
         with rendering_with(renderer):
             front = _front_furniture(exam, answers, labels, folder, seed, named, made, parts, staging)
         documents = {
-            "sheets": (_sheets(copies, made, duplex), title),
+            "sheets": (_sheets(copies, made), title),
             "answer-sheets": (
-                _answer_sheets(copies, made, duplex) if answer_sheets else [],
+                _answer_sheets(copies, made) if answer_sheets else [],
                 f"{exam.title} – {labels.exam.answer_sheet}",
             ),
-            "keys": (_keys(derived, made, front, duplex), f"{exam.title} – {labels.answer_key}"),
+            "keys": (_keys(derived, made, front), f"{exam.title} – {labels.answer_key}"),
         }
-        bindings = [Binding(kind, pages, parts, title) for kind, (pages, title) in documents.items() if pages]
-        bound: dict[str, bytes] = {}
+        # Imposed, each copy is padded to whole sheets by the imposition, not with blank pages.
+        bindings = [
+            Binding(kind, _padded(groups, duplex and not imposed), parts, title, imposed, duplex, _sizes(groups))
+            for kind, (groups, title) in documents.items()
+            if groups
+        ]
+        bound: dict[str, tuple[bytes, int]] = {}
         run_units(bind_unit, bindings, lambda binding, data: bound.__setitem__(binding.kind, data), jobs)
-        files = [(b.kind, f"{exam.id}-{b.kind}.pdf", bound[b.kind], len(b.pages)) for b in bindings]
+        files = [(b.kind, f"{exam.id}-{b.kind}.pdf", *bound[b.kind]) for b in bindings]
     return MadeExam(exam.id, files, seed, derived, copies, steps)
 
 
@@ -166,10 +177,19 @@ class Binding:
     pages: list[Placed | Blank]
     parts: dict[str, Path]
     title: str
+    imposed: str | None = None
+    """`2up` or `booklet`: the bound file put on A4 sheets (engine/imposition.py)."""
+    duplex: bool = False
+    documents: tuple[int, ...] = ()
+    """The pages of each copy (or each variant's key) in the file, kept whole when imposed."""
 
 
-def bind_unit(binding: Binding) -> bytes:
-    return bind(binding.pages, binding.parts, binding.title)
+def bind_unit(binding: Binding) -> tuple[bytes, int]:
+    """The bound file and its pages (imposed: the sides of its sheets)."""
+    pdf = bind(binding.pages, binding.parts, binding.title)
+    if binding.imposed is None:
+        return pdf, len(binding.pages)
+    return impose(pdf, binding.imposed, binding.documents, binding.duplex)
 
 
 # --- work units: plain data, laid out in any process (engine/workers.py) ---------------------
@@ -190,6 +210,7 @@ class VariantUnit:
     """Each of those pupils' place (1-based) in the class list, for their answer sheets' QR codes."""
     forms: tuple[str, ...] = ()
     """Each of those pupils' class («9 Ә»; empty when the roster has no class column)."""
+    paper: str = "a4"
 
 
 @dataclass(frozen=True)
@@ -204,6 +225,7 @@ class FrontUnit:
     named: tuple[Copy, ...]
     part: int = 0
     """Which page of the grid (`exam_pages.grid_parts`); the last also has the class list."""
+    paper: str = "a4"
 
 
 @dataclass(frozen=True)
@@ -217,8 +239,12 @@ class Parts:
 
 
 def lay_out_unit(unit: VariantUnit | FrontUnit) -> Parts:
-    """The PDFs of one unit. Runs in a worker process, or in the build's own."""
-    renderer = current_renderer()
+    """The PDFs of one unit, laid out on its paper. Runs in a worker process, or in the build's own."""
+    with on_paper(unit.paper):
+        return _lay_out_unit(unit, current_renderer())
+
+
+def _lay_out_unit(unit: VariantUnit | FrontUnit, renderer: Renderer) -> Parts:
     if isinstance(unit, FrontUnit):
         html = teacher_html(unit.exam, unit.grid, unit.labels, unit.seed, unit.named, unit.part)
         what = f"{unit.exam.id} grid {unit.part + 1}"
@@ -343,15 +369,15 @@ def _names(copies: tuple[Copy, ...], variant: Variant) -> tuple[tuple[str, ...],
 # --- binding: which page of which part goes where ------------------------------------------
 
 
-def _sheets(copies: tuple[Copy, ...], made: dict[int, Parts], duplex: bool) -> list[Placed | Blank]:
+def _sheets(copies: tuple[Copy, ...], made: dict[int, Parts]) -> list[list[Placed]]:
     """Every copy in class-list order: its variant's sheet, the pupil's name stamped on page 1 and at
     the foot of every page."""
-    return _padded([_copy(copy, made, "sheet", 0, copies) for copy in copies], duplex)
+    return [_copy(copy, made, "sheet", 0, copies) for copy in copies]
 
 
-def _answer_sheets(copies: tuple[Copy, ...], made: dict[int, Parts], duplex: bool) -> list[Placed | Blank]:
+def _answer_sheets(copies: tuple[Copy, ...], made: dict[int, Parts]) -> list[list[Placed]]:
     """Every copy's answer sheet, in class-list order, the pupil's name stamped on it."""
-    return _padded([_copy(copy, made, "answer-sheet", 1, copies) for copy in copies], duplex)
+    return [_copy(copy, made, "answer-sheet", 1, copies) for copy in copies]
 
 
 def _copy(copy: Copy, made: dict[int, Parts], kind: str, which: int, copies: tuple[Copy, ...]) -> list[Placed]:
@@ -392,9 +418,7 @@ def _front_furniture(
     return counts
 
 
-def _keys(
-    variants: tuple[Variant, ...], made: dict[int, Parts], front: list[int], duplex: bool
-) -> list[Placed | Blank]:
+def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: list[int]) -> list[list[Placed]]:
     """The grid and class list, then each variant's key, filled answer sheet and marking scheme."""
     offsets = [sum(front[:part]) for part in range(len(front))]
     groups = [
@@ -414,7 +438,7 @@ def _keys(
                 for page in range(parts.pages[kind])
             ]
         )
-    return _padded(groups, duplex)
+    return groups
 
 
 _SHARED = {"key": "shared", "sheet": "shared", "answer-key": "answer-shared", "answer-sheet": "answer-shared"}
@@ -426,6 +450,10 @@ def _page(kind: str, index: int, page: int, stamp: tuple[tuple[str, int], ...] =
     if kind in _SHARED:
         return Placed(f"{_SHARED[kind]}-{index}", page, ((f"{kind}-{index}", page), *stamp))
     return Placed(f"{kind}-{index}", page, stamp)
+
+
+def _sizes(groups: list[list[Placed]]) -> tuple[int, ...]:
+    return tuple(len(group) for group in groups)
 
 
 def _padded(groups: list[list[Placed]], duplex: bool) -> list[Placed | Blank]:

@@ -23,11 +23,16 @@ from .qr import payload, qr_svg
 from .roster import Pupil
 from .scan.geometry import markers
 from .templating import environment
-from .typeset import GEOMETRY
+from .typeset import GEOMETRY, current_geometry
 from .worksheet import SheetExercise
 
 GRID_COLUMNS = 6
-"""Variants side by side in one grid table; more go on the next grid page."""
+"""Variants side by side in one grid table on A4; more go on the next grid page."""
+
+
+def grid_columns() -> int:
+    """Variants side by side in one grid table: `GRID_COLUMNS` on A4, four on the narrower A5."""
+    return GRID_COLUMNS if current_geometry().paper == "a4" else 4
 
 
 @dataclass(frozen=True)
@@ -306,7 +311,7 @@ def teacher_context(exam: Exam, answers: Grid, labels: Labels, seed: int, class_
     columns = list(range(len(answers.variants)))
     context |= {
         "grid": answers,
-        "chunks": [columns[i : i + GRID_COLUMNS] for i in range(0, len(columns), GRID_COLUMNS)],
+        "chunks": [columns[i : i + grid_columns()] for i in range(0, len(columns), grid_columns())],
         "seed": seed,
         "class_list": class_list,
         "with_classes": any(copy.pupil and copy.pupil.class_name for copy in class_list),
@@ -316,9 +321,9 @@ def teacher_context(exam: Exam, answers: Grid, labels: Labels, seed: int, class_
 
 
 def grid_parts(answers: Grid) -> int:
-    """The grid's pages of `GRID_COLUMNS` variants each: laid out one by one, so that the
+    """The grid's pages of `grid_columns()` variants each: laid out one by one, so that the
     teacher's pages of 40 variants need no more memory than those of 6."""
-    return -(-len(answers.variants) // GRID_COLUMNS)
+    return -(-len(answers.variants) // grid_columns())
 
 
 def answer_tasks(variant: Variant, labels: Labels) -> tuple[AnswerTask, ...]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .builds import Made
+from .engine.imposition import impose
 from .engine.painting import with_furniture, without_answers
 from .engine.workers import run_units
 from .errors import BookletError, ContentError
@@ -19,6 +20,7 @@ from .latin import latin_lesson
 from .loader import load_lesson
 from .model import Lesson
 from .model.lesson import TitleBlock
+from .paper import on_paper
 from .printouts import furniture_html, html_for, printout_context
 from .render import Layout, Rendered, Renderer, current_renderer, rendering_with
 from .worksheet import Sheet, derive_sheet
@@ -35,11 +37,13 @@ def make_lessons(
     lang: str | None,
     script: str | None,
     jobs: int | None,
+    paper: str = "a4",
+    imposed: str | None = None,
 ) -> list[Made]:
     """The printouts `kinds` of the lessons at `paths`, in memory, checked (`builds.build`
     writes them). Every lesson is loaded first, so one run reports the problems of all files.
     The handout, the tables and the worksheet with its key of every lesson are work units,
-    laid out in up to `jobs` processes."""
+    laid out in up to `jobs` processes, on `paper`, and `imposed` on A4 sheets if asked."""
     loaded = _load_all(paths)
     units = []
     for path, lesson in loaded:
@@ -47,7 +51,7 @@ def make_lessons(
         printed = latin_lesson(lesson, lesson.latin) if alphabet == "latn" else lesson
         for group in _GROUPS:
             if wanted := tuple(kind for kind in group if kind in kinds):
-                units.append(LessonUnit(printed, path.resolve().parent, wanted, labels))
+                units.append(LessonUnit(printed, path.resolve().parent, wanted, labels, paper, imposed))
     made: dict[str, tuple[bytes, int]] = {}
 
     def done(unit: LessonUnit, result: dict[str, tuple[bytes, int]]) -> None:
@@ -71,13 +75,19 @@ class LessonUnit:
     folder: Path
     kinds: tuple[str, ...]
     labels: Labels
+    paper: str = "a4"
+    imposed: str | None = None
+    """`2up` or `booklet`: the pages put on A4 sheets (engine/imposition.py); None: as laid out."""
 
 
 def lay_out_lesson_unit(unit: LessonUnit) -> dict[str, tuple[bytes, int]]:
-    """The PDF and page count of each printout of `unit`. Runs in a worker process, or in the build's own."""
-    renderer = current_renderer()
-    rendered = render_lesson(unit.lesson, unit.folder, unit.kinds, renderer, unit.labels)
-    return {kind: (result.pdf, result.pages) for kind, result in rendered.items()}
+    """The PDF and page count (sides of sheets, when imposed) of each printout of `unit`.
+    Runs in a worker process, or in the build's own."""
+    with on_paper(unit.paper):
+        rendered = render_lesson(unit.lesson, unit.folder, unit.kinds, current_renderer(), unit.labels)
+    if unit.imposed is None:
+        return {kind: (result.pdf, result.pages) for kind, result in rendered.items()}
+    return {kind: impose(result.pdf, unit.imposed) for kind, result in rendered.items()}
 
 
 def page_settings(block: TitleBlock, lang: str | None, script: str | None) -> tuple[Labels, str]:

@@ -24,9 +24,10 @@ from .errors import BookletError, ResourceError
 from .fetcher import LessonFetcher
 from .fontcheck import check_fonts, collect_warnings
 from .hyphenation import register as register_kazakh_hyphenation
+from .paper import current_paper
 from .resources import data_dir, fonts_dir
 from .templating import environment
-from .typeset import GEOMETRY
+from .typeset import geometry_of
 
 
 @dataclass(frozen=True)
@@ -67,12 +68,14 @@ class Rendered(Layout):
 
 
 class Renderer:
-    """Turns HTML into checked PDF bytes, reusing fonts and the parsed stylesheet."""
+    """Turns HTML into checked PDF bytes, reusing fonts and the parsed stylesheet, whose page
+    size and margins are those of `paper` (`choices.PAPERS`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, paper: str = "a4") -> None:
         register_kazakh_hyphenation()  # before the first layout: pyphen caches per process
+        self.paper = paper
         self.font_config = FontConfiguration()
-        css_source = environment().get_template("booklet.css").render(g=GEOMETRY)
+        css_source = environment().get_template("booklet.css").render(g=geometry_of(paper))
         self.stylesheet = CSS(
             string=css_source,
             base_url=fonts_dir().as_uri() + "/",
@@ -121,10 +124,16 @@ class Renderer:
         return Rendered(document, tuple(warnings), pdf=pdf)
 
 
-@cache
 def default_renderer() -> Renderer:
-    """The process's renderer, made on first use so that importing booklet stays cheap."""
-    return Renderer()
+    """The process's renderer for the paper now laid out on (paper.py), made on first use so
+    that importing booklet stays cheap."""
+    return renderer_for(current_paper())
+
+
+@cache
+def renderer_for(paper: str) -> Renderer:
+    """The process's renderer for `paper`: one per paper, each parsing its stylesheet once."""
+    return Renderer(paper)
 
 
 _GIVEN: list[Renderer] = []
@@ -144,5 +153,8 @@ def rendering_with(renderer: Renderer | None) -> Iterator[None]:
 
 
 def current_renderer() -> Renderer:
-    """The renderer for a work unit laid out in this process (see `rendering_with`)."""
-    return _GIVEN[-1] if _GIVEN else default_renderer()
+    """The renderer for a work unit laid out in this process (see `rendering_with`): the one
+    given, if it lays out on the paper asked for, else the process's own for that paper."""
+    if _GIVEN and _GIVEN[-1].paper == current_paper():
+        return _GIVEN[-1]
+    return default_renderer()

@@ -12,11 +12,12 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .resources import templates_dir
+from .running_head import running_title
 
 
 @cache
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(templates_dir()),
         autoescape=True,
         undefined=StrictUndefined,
@@ -24,3 +25,5 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["running_title"] = running_title  # the header's title, cut to one line
+    return env

@@ -30,7 +30,7 @@ from .model import (
     TrueFalse,
     parse_cloze,
 )
-from .typeset import GEOMETRY, blank_width, ruled_lines
+from .typeset import blank_width, current_geometry, ruled_lines
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,12 @@ class KeyEntry:
     answer: str
 
 
+KEPT_WHOLE = frozenset({"matching", "true_false", "ordering", "table_completion", "categorize"})
+"""Kinds a pupil reads as one piece (a list to match against, events to order), kept on one page when short."""
+SHORT_EXERCISE = 10
+"""Items, options or rows that such an exercise may have and still be kept on one page."""
+
+
 @dataclass(frozen=True)
 class SheetExercise:
     """An exercise as printed: which template draws it and the numbered parts it holds."""
@@ -114,6 +120,14 @@ class SheetExercise:
     def letter_of(self, text: str) -> str:
         """The letter `text` has in `lettered`; empty when it has none (a lesson, or no such word)."""
         return next((choice.letter for choice in self.lettered if choice.text == text), "")
+
+    @property
+    def kept_whole(self) -> bool:
+        """Printed on one page (`.exercise.keep`): a matching, true/false, ordering, table or
+        sorting exercise a pupil reads as one piece, if it is short. A long one breaks between
+        its items or rows, never inside one: kept whole, it left 40 % of a page empty."""
+        rows = max(len(self.items), len(self.choices), len(self.rows))
+        return self.kind in KEPT_WHOLE and rows <= SHORT_EXERCISE
 
     @property
     def anchor(self) -> str:
@@ -273,7 +287,7 @@ def _ordering(exercise: Ordering, number: int, lesson: Source, labels: Labels) -
 
 
 def _short_answer(exercise: ShortAnswer, number: int, lesson: Source, labels: Labels) -> SheetExercise:
-    width = GEOMETRY.text_width - 8
+    width = current_geometry().text_width - 8
     questions = tuple(
         Lines(f"q{number}-{index}", index, q.question, q.answer, ruled_lines(q.answer, q.lines, width))
         for index, q in enumerate(exercise.questions, start=1)
@@ -290,7 +304,7 @@ def _short_answer(exercise: ShortAnswer, number: int, lesson: Source, labels: La
 
 def _table_completion(exercise: TableCompletion, number: int, lesson: Source, labels: Labels) -> SheetExercise:
     table = next(table for table in lesson.tables if table.id == exercise.table)
-    cell_width = GEOMETRY.text_width / len(table.columns) - 4
+    cell_width = current_geometry().text_width / len(table.columns) - 4
     order = sorted(exercise.blanks)
     rows = []
     for r, row in enumerate(table.rows, start=1):
