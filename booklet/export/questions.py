@@ -19,15 +19,10 @@ from fractions import Fraction
 
 from ..labels import Labels, labels_for
 from ..model import Exam, Lesson
+from ..model.exam import exercise_items
 from ..model.exercises import (
-    Categorize,
     Cloze,
-    Matching,
-    MultipleChoice,
-    Ordering,
-    ShortAnswer,
     TableCompletion,
-    TrueFalse,
 )
 from ..model.lesson import SummaryTable
 
@@ -64,7 +59,7 @@ def entries(content: Lesson | Exam) -> tuple[Entry, ...]:
     found = []
     for number, exercise in enumerate(content.worksheet.exercises, start=1):
         table = tables.get(exercise.table) if isinstance(exercise, TableCompletion) else None
-        count = items(exercise, table)
+        count = exercise_items(exercise)
         found.append(
             Entry(
                 (content.title,),
@@ -90,33 +85,13 @@ def _exam_entries(exam: Exam, labels: Labels) -> list[Entry]:
             for p_index, task in enumerate(entry.tasks if isinstance(entry, Pool) else [entry]):
                 number += 0 if p_index else 1
                 name = f"{exam.id} {s_index}.{number}" + (f".{p_index + 1}" if isinstance(entry, Pool) else "")
-                count = items(task.exercise, task.table)
+                count = exercise_items(task.exercise)
                 points = Fraction(task.total)
                 each = Fraction(task.item_points) if task.item_points is not None else points / count
                 found.append(
                     Entry(category, name, task.exercise, instruction(task.exercise, labels), points, each, task.table)
                 )
     return found
-
-
-def items(exercise: object, table: SummaryTable | None = None) -> int:
-    """How many answers the exercise asks for: questions, statements, pairs, events, blanks."""
-    match exercise:
-        case MultipleChoice() | ShortAnswer():
-            return len(exercise.questions)
-        case TrueFalse():
-            return len(exercise.statements)
-        case Matching():
-            return len(exercise.pairs)
-        case Ordering():
-            return len(exercise.events)
-        case Cloze():
-            return len(exercise.gaps)
-        case TableCompletion():
-            return len(exercise.blanks)
-        case Categorize():
-            return sum(len(category.items) for category in exercise.categories)
-    raise ValueError(f"no questions for {exercise!r}")
 
 
 def instruction(exercise: object, labels: Labels) -> str:
