@@ -23,3 +23,9 @@ PAPERS = ("a4", "a5")
 IMPOSITIONS = ("2up", "booklet")
 """How A5 pages are put on A4 sheets: two side by side in order, or in the order of a
 folded, saddle-stitched booklet."""
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2a", "pdf/a-2b", "pdf/a-2u")
+"""The standard a build's PDFs claim. Every PDF is tagged (headings, lists, tables, figures'
+alternative text, the page's language) whichever is chosen: PDF/UA-1, accessible (the
+default), or PDF/A-2 for archives, level a (accessible), b (looks the same) or u (and its text
+is Unicode), with the sRGB output intent an archive needs."""

@@ -20,11 +20,12 @@ from weasyprint.document import Page
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
+from .engine.tagging import install as install_tagging
 from .errors import BookletError, ResourceError
 from .fetcher import LessonFetcher
 from .fontcheck import check_fonts, collect_warnings
 from .hyphenation import register as register_kazakh_hyphenation
-from .paper import current_paper
+from .paper import current_paper, current_variant
 from .resources import data_dir, fonts_dir
 from .templating import environment
 from .typeset import geometry_of
@@ -73,6 +74,7 @@ class Renderer:
 
     def __init__(self, paper: str = "a4") -> None:
         register_kazakh_hyphenation()  # before the first layout: pyphen caches per process
+        install_tagging()
         self.paper = paper
         self.font_config = FontConfiguration()
         css_source = environment().get_template("booklet.css").render(g=geometry_of(paper))
@@ -105,7 +107,8 @@ class Renderer:
     def bind(self, layouts: Sequence[Layout], what: str, title: str | None = None) -> Rendered:
         """One PDF of the pages of `layouts`, in order, with the metadata of the first (and
         `title`, if given). Each part keeps its own page numbers («Бет 1 / 3» per pupil's sheet),
-        and the fonts are embedded once for all of them."""
+        and the fonts are embedded once for all of them. It is tagged (engine/tagging.py) and
+        claims the build's PDF standard (paper.py's `writing_as`)."""
         first = layouts[0].document
         document = (
             first if len(layouts) == 1 else first.copy([page for part in layouts for page in part.document.pages])
@@ -115,7 +118,7 @@ class Renderer:
             document.metadata.title = title
         warnings = [message for part in layouts for message in part.warnings]
         with collect_warnings() as writing:
-            pdf = document.write_pdf()
+            pdf = document.write_pdf(pdf_tags=True, pdf_variant=current_variant())
         warnings += writing
         for part in layouts:
             if part.refused:

@@ -9,7 +9,8 @@ pages of a variant are shared by every copy of it: their content is stored once,
 number of pupils, and a copy costs a page dictionary and its name.
 
 pikepdf (qpdf) does the joining; every face's glyphs from all the parts are merged into one
-embedded font program (fonts.py), and the result is saved with a deterministic file
+embedded font program (fonts.py), the parts' structure trees into one (structure.py), so the
+bound file is tagged as its parts are, and the result is saved with a deterministic file
 identifier, so the same parts give the same bytes.
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 import pikepdf
 
 from .fonts import embed_fonts_once
+from .structure import SourceTree, StructureWriter
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,16 @@ def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str)
                 opened[name] = stack.enter_context(pikepdf.open(parts[name]))
             return opened[name]
 
+        trees: dict[str, SourceTree] = {}
+
+        def tree(name: str) -> SourceTree:
+            if name not in trees:
+                trees[name] = SourceTree(part(name))
+            return trees[name]
+
         out = pikepdf.new()
         drawn = _Overlays(out, part)
+        structure = StructureWriter(out)
         first: pikepdf.Pdf | None = None
         runs: list[tuple[str, dict[int, int]]] = []
         """Each stretch of consecutive pages from one part: the part, and its page -> bound page."""
@@ -71,10 +81,15 @@ def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str)
             if not runs or runs[-1][0] != place.part or place.page in runs[-1][1]:
                 runs.append((place.part, {}))
             runs[-1][1][place.page] = len(out.pages) - 1
+            elements = structure.copy_page(tree(place.part), place.page, out.pages[-1])
             if place.over:
                 drawn.over(out.pages[-1], place)
+                for name, index in place.over:
+                    over = structure.copy_page(tree(name), index, out.pages[-1], drawn.form(name, index))
+                    elements += structure.join_fields(elements, over)
+            structure.add(elements)
         if first is not None:
-            _describe(out, first, title)
+            structure.finish(first, title)
             _bookmarks(out, [(part(name), placed) for name, placed in runs])
         embed_fonts_once(out)  # each part has its own subsets of the same faces: one of each
         buffer = io.BytesIO()
@@ -83,6 +98,7 @@ def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str)
             deterministic_id=True,
             compress_streams=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            min_version=first.pdf_version if first is not None else "",
         )
         return buffer.getvalue()
 
@@ -130,7 +146,7 @@ class _Overlays:
             xobjects = {key: value for key, value in resources.get("/XObject", {}).items()}
             names = [pikepdf.Name(f"/BookletOver{number}") for number in range(len(place.over))]
             for name, (part, index) in zip(names, place.over, strict=True):
-                xobjects[str(name)] = self._form(part, index)
+                xobjects[str(name)] = self.form(part, index)
             own["/XObject"] = pikepdf.Dictionary(xobjects)
             contents = page.obj.Contents
             streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
@@ -141,18 +157,11 @@ class _Overlays:
         page.obj.Resources = resources
         page.obj.Contents = pikepdf.Array(streams)
 
-    def _form(self, part: str, index: int) -> pikepdf.Object:
+    def form(self, part: str, index: int) -> pikepdf.Object:
+        """Page `index` of `part` as a form XObject in the bound file, made once."""
         if (part, index) not in self.forms:
             self.forms[part, index] = self.out.copy_foreign(self.part(part).pages[index].as_form_xobject())
         return self.forms[part, index]
-
-
-def _describe(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str) -> None:
-    for key, value in first.docinfo.items():
-        out.docinfo[key] = out.copy_foreign(value) if isinstance(value, pikepdf.Object) and value.is_indirect else value
-    out.docinfo["/Title"] = title
-    if "/Lang" in first.Root:
-        out.Root.Lang = first.Root.Lang
 
 
 def _bookmarks(out: pikepdf.Pdf, runs: list[tuple[pikepdf.Pdf, dict[int, int]]]) -> None:

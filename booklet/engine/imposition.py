@@ -14,8 +14,9 @@ pages keep the «Бет 2 / 5» they were laid out with.
 
 The pages are placed as form XObjects, each source page copied into the imposed file once;
 laid out for A5, they are placed at their own size (an A4 page would be shrunk to 71 %,
-which `builds` refuses before it gets here). Pure PDF to PDF, with a deterministic file
-identifier: the same pages give the same bytes.
+which `builds` refuses before it gets here). The structure tree comes with them, reading the
+pages in their order, 1, 2, 3 …, not the sheets' (structure.py). Pure PDF to PDF, with a
+deterministic file identifier: the same pages give the same bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pikepdf
 
 from ..choices import IMPOSITIONS
 from ..errors import BookletError
+from .structure import SourceTree, StructureWriter
 
 SHEET = (841.89, 595.28)
 """An A4 sheet turned landscape, in points: two A5 pages side by side."""
@@ -74,6 +76,9 @@ def two_up_sides(pages: Sequence[int], multiple: int = 2) -> list[tuple[int | No
 def _placed(source: pikepdf.Pdf, sides: list[tuple[int | None, int | None]]) -> bytes:
     out = pikepdf.new()
     forms: dict[int, pikepdf.Object] = {}
+    tree, structure = SourceTree(source), StructureWriter(out)
+    elements: dict[int, list[pikepdf.Dictionary]] = {}
+    """Each page's structure elements, put in the tree in the pages' order, not the sheets'."""
 
     def form(index: int) -> pikepdf.Object:
         if index not in forms:
@@ -92,9 +97,20 @@ def _placed(source: pikepdf.Pdf, sides: list[tuple[int | None, int | None]]) -> 
         page = out.add_blank_page(page_size=SHEET)
         page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(xobjects))
         page.obj.Contents = out.make_stream(b"".join(drawing))
-    _describe(out, source)
+        for index in (left, right):
+            if index is not None:
+                elements[index] = structure.copy_page(tree, index, page, forms[index])
+    for index in sorted(elements):
+        structure.add(elements[index])
+    structure.finish(source)
     buffer = io.BytesIO()
-    out.save(buffer, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    out.save(
+        buffer,
+        deterministic_id=True,
+        compress_streams=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        min_version=source.pdf_version,
+    )
     return buffer.getvalue()
 
 
@@ -107,10 +123,3 @@ def _placement(page: pikepdf.Page, x: float, width: float, height: float, name: 
     dx = x + (width - own_width * scale) / 2 - box[0] * scale
     dy = (height - own_height * scale) / 2 - box[1] * scale
     return f"q {scale:.5f} 0 0 {scale:.5f} {dx:.3f} {dy:.3f} cm {name} Do Q\n".encode()
-
-
-def _describe(out: pikepdf.Pdf, source: pikepdf.Pdf) -> None:
-    for key, value in source.docinfo.items():
-        out.docinfo[key] = out.copy_foreign(value) if isinstance(value, pikepdf.Object) and value.is_indirect else value
-    if "/Lang" in source.Root:
-        out.Root.Lang = source.Root.Lang
