@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .choices import IMPOSITIONS, KINDS
 from .engine.record import BuildRecord, RecordedPrintout, reading
 from .errors import BookletError
-from .paper import on_paper
+from .paper import on_paper, writing_as
 
 if TYPE_CHECKING:
     from .exam import Variant
@@ -73,6 +73,7 @@ def build(
     force: bool = False,
     paper: str | None = None,
     impose: str | None = None,
+    pdf_variant: str | None = None,
 ) -> list[Printout]:
     """Build the printouts `only` names (default: all) of one or more lessons into `out_dir`.
 
@@ -81,18 +82,19 @@ def build(
     to `jobs` worker processes (default: every core; the bytes are the same for any number).
     Unless `force`, nothing is done if nothing changed since the last build into `out_dir`.
     Pages are laid out on `paper` (`a4`, or `a5`), and with `impose` (`2up`, `booklet`) put
-    on A4 sheets, which implies A5 (see `printed_on`).
+    on A4 sheets, which implies A5 (see `printed_on`). Every PDF is tagged for screen
+    readers and claims `pdf_variant` (`choices.PDF_VARIANTS`; default PDF/UA-1).
     """
     paths = [Path(lessons)] if isinstance(lessons, (str, Path)) else [Path(p) for p in lessons]
     kinds = [kind for kind in KINDS if kind in set(only)]
     paper = printed_on(paper, impose)
-    options = {"only": kinds, "lang": lang, "script": script, "paper": paper, "impose": impose}
+    options = {"only": kinds, "lang": lang, "script": script, "paper": paper, "impose": impose, "pdf": pdf_variant}
     record = BuildRecord("build", paths, options)
     if not force and (done := record.fresh(out_dir)) is not None:
         return _unchanged(out_dir, done)
     from .lesson_build import make_lessons
 
-    with reading() as reads, on_paper(paper):
+    with reading() as reads, on_paper(paper), writing_as(pdf_variant):
         made = make_lessons(paths, kinds, renderer, lang, script, jobs, paper, impose)
     return _written(out_dir, record.write(out_dir, reads, made))
 
@@ -108,21 +110,22 @@ def build_book(
     paper: str | None = None,
     impose: str | None = None,
     single_sided: bool = False,
+    pdf_variant: str | None = None,
 ) -> Printout:
     """Build the textbook of the course file `course` into `out_dir` as `<id>-book.pdf`; the
     course's labels and alphabet (or `lang`, `script`) hold for every chapter. Unless `force`,
     nothing is done if nothing changed since the last build into `out_dir`. `paper` and
     `impose` as for `build`; `single_sided` leaves out the blank versos that start every
-    chapter on a right-hand page."""
+    chapter on a right-hand page; `pdf_variant` as for `build`."""
     paper = printed_on(paper, impose)
     options = {"with_worksheets": with_worksheets, "lang": lang, "script": script}
-    options |= {"paper": paper, "impose": impose, "single_sided": single_sided}
+    options |= {"paper": paper, "impose": impose, "single_sided": single_sided, "pdf": pdf_variant}
     record = BuildRecord("book", [course], options)
     if not force and (done := record.fresh(out_dir)) is not None:
         return _unchanged(out_dir, done)[0]
     from .book import make_book
 
-    with reading() as reads, on_paper(paper):
+    with reading() as reads, on_paper(paper), writing_as(pdf_variant):
         made = make_book(Path(course), with_worksheets, renderer, lang, script, impose, single_sided)
     return _written(out_dir, record.write(out_dir, reads, [made]))[0]
 
@@ -144,6 +147,7 @@ def build_exam(
     force: bool = False,
     paper: str | None = None,
     impose: str | None = None,
+    pdf_variant: str | None = None,
 ) -> ExamSet:
     """Build `variants` variants of the exam at `exam_path` into `out_dir`.
 
@@ -154,7 +158,7 @@ def build_exam(
     are the same for any number). Unless `force`, nothing is done if nothing changed since
     the last build into `out_dir`. `paper` and `impose` as for `build`: every copy is imposed
     on sheets of its own, and so is each variant's key; answer sheets, read by `booklet scan`,
-    are A4 only.
+    are A4 only; `pdf_variant` as for `build`.
     """
     path = Path(exam_path)
     paper = printed_on(paper, impose)
@@ -174,6 +178,7 @@ def build_exam(
         "script": script,
         "paper": paper,
         "impose": impose,
+        "pdf": pdf_variant,
     }
     record = BuildRecord("exam", [path], options)
     if not force and (done := record.fresh(out_dir)) is not None:
@@ -182,7 +187,7 @@ def build_exam(
     from .exam_build import make_exam
     from .roster import repeated
 
-    with reading() as reads, on_paper(paper):
+    with reading() as reads, on_paper(paper), writing_as(pdf_variant):
         made = make_exam(
             path, variants, seed, roster, assign, answer_sheets, duplex, renderer, lang, script, progress, jobs, impose
         )

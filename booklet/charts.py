@@ -78,7 +78,16 @@ def draw(chart: Chart, number: int, anchor: str) -> DrawnChart:
         drawing.add(_text(centre, BOTTOM + height + 4, value_text(point.value, chart.unit), VALUE_PT))
         for line, words in enumerate(simpleSplit(point.label, FONT, LABEL_PT, slot - 4)[:2]):
             drawing.add(_text(centre, BOTTOM - 11 - line * (LABEL_PT + 2), words, LABEL_PT))
-    return DrawnChart(number, chart.title, chart.caption, Markup(inline_svg(drawing, chart.title, anchor, PRINTED_MM)))
+    svg = inline_svg(drawing, alternative_text(chart), anchor, PRINTED_MM)
+    return DrawnChart(number, chart.title, chart.caption, Markup(svg))
+
+
+def alternative_text(chart: Chart) -> str:
+    """What a screen reader says for the chart (its SVG's title, the PDF figure's /Alt): the
+    title and every bar's label and value, «Өнеркәсіп үлесі: 1928 – 28%; 1940 – 61%», as the
+    picture shows them to a reader who sees it."""
+    points = "; ".join(f"{point.label} – {value_text(point.value, chart.unit)}" for point in chart.points)
+    return f"{chart.title}: {points}"
 
 
 def _text(x: float, y: float, text: str, size: float) -> String:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import ASSIGNMENTS, KINDS, LANGUAGES, SCRIPTS, BookletError, ContentError
-from .choices import IMPOSITIONS, PAPERS
+from .choices import IMPOSITIONS, PAPERS, PDF_VARIANTS
 
 if TYPE_CHECKING:
     from . import Exam, Lesson, Textbook
@@ -102,6 +102,13 @@ impose_option = click.option(
     "stapled booklet (padded with blank pages to a multiple of four). Each pupil's copy stays whole.",
 )
 
+pdf_variant_option = click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS),
+    help="The standard the PDFs claim; all are tagged for screen readers (default: pdf/ua-1, accessible; "
+    "pdf/a-2b, pdf/a-2u or pdf/a-2a for archives).",
+)
+
 output_option = click.option(
     "-o",
     "--output",
@@ -126,6 +133,7 @@ output_option = click.option(
 @script_option
 @paper_option
 @impose_option
+@pdf_variant_option
 @jobs_option
 @force_option
 @_user_errors
@@ -137,6 +145,7 @@ def build_command(
     script: str | None,
     paper: str | None,
     impose: str | None,
+    pdf_variant: str | None,
     jobs: int | None,
     force: bool,
 ) -> None:
@@ -153,6 +162,7 @@ def build_command(
         force=force,
         paper=paper,
         impose=impose,
+        pdf_variant=pdf_variant,
     )
     if _nothing_changed(written, out_dir):
         return
@@ -172,6 +182,7 @@ def build_command(
 @script_option
 @paper_option
 @impose_option
+@pdf_variant_option
 @force_option
 @_user_errors
 def book_command(
@@ -183,6 +194,7 @@ def book_command(
     script: str | None,
     paper: str | None,
     impose: str | None,
+    pdf_variant: str | None,
     force: bool,
 ) -> None:
     """Build the textbook of COURSE (default: the bundled unit): cover, contents, chapters, glossary, answers."""
@@ -197,6 +209,7 @@ def book_command(
         force=force,
         paper=paper,
         impose=impose,
+        pdf_variant=pdf_variant,
         single_sided=single_sided,
     )
     if _nothing_changed([printout], out_dir):
@@ -229,6 +242,7 @@ def book_command(
 @script_option
 @paper_option
 @impose_option
+@pdf_variant_option
 @jobs_option
 @force_option
 @_user_errors
@@ -245,6 +259,7 @@ def exam_command(
     script: str | None,
     paper: str | None,
     impose: str | None,
+    pdf_variant: str | None,
     jobs: int | None,
     force: bool,
 ) -> None:
@@ -267,6 +282,7 @@ def exam_command(
         force=force,
         paper=paper,
         impose=impose,
+        pdf_variant=pdf_variant,
     )
     if _nothing_changed(made.printouts, out_dir):
         return

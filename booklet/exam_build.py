@@ -58,7 +58,7 @@ from .labels import Labels
 from .latin import latin_exam
 from .lesson_build import PaginationMismatch, page_settings
 from .model import Exam
-from .paper import current_paper, on_paper
+from .paper import current_paper, current_variant, on_paper, writing_as
 from .render import Layout, Renderer, current_renderer, rendering_with
 from .roster import Pupil, read_roster
 
@@ -119,11 +119,13 @@ def make_exam(
     # every other worker idle while it is laid out (30 variants: about 2 s of one core).
     answers = grid(list(derived))
     units: list[VariantUnit | FrontUnit] = [
-        FrontUnit(exam, answers, labels, folder, seed, named, part, paper=current_paper())
+        FrontUnit(exam, answers, labels, folder, seed, named, part, current_paper(), current_variant())
         for part in range(grid_parts(answers))
     ]
     units += [
-        VariantUnit(exam, variant, labels, folder, answer_sheets, *_names(copies, variant), paper=current_paper())
+        VariantUnit(
+            exam, variant, labels, folder, answer_sheets, *_names(copies, variant), current_paper(), current_variant()
+        )
         for variant in derived
     ]
     steps = progress(len(units) + 1) if progress else None
@@ -212,6 +214,8 @@ class VariantUnit:
     forms: tuple[str, ...] = ()
     """Each of those pupils' class («9 Ә»; empty when the roster has no class column)."""
     paper: str = "a4"
+    pdf_variant: str = "pdf/ua-1"
+    """The PDF standard the parts claim (paper.py's `writing_as`); the bound files keep it."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,7 @@ class FrontUnit:
     part: int = 0
     """Which page of the grid (`exam_pages.grid_parts`); the last also has the class list."""
     paper: str = "a4"
+    pdf_variant: str = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,7 @@ class Parts:
 
 def lay_out_unit(unit: VariantUnit | FrontUnit) -> Parts:
     """The PDFs of one unit, laid out on its paper. Runs in a worker process, or in the build's own."""
-    with on_paper(unit.paper):
+    with on_paper(unit.paper), writing_as(unit.pdf_variant):
         return _lay_out_unit(unit, current_renderer())
 
 
@@ -292,7 +297,8 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
         if laid["names"].pages != len(stamps):
             raise PaginationMismatch(f"{len(stamps)} names laid out on {laid['names'].pages} pages")
         forms = unit.forms or ("",) * len(unit.names)
-        feet = [", ".join(part for part in (name, c or exam.class_) if part) for name, c in zip(unit.names, forms, strict=True)]
+        pupils = zip(unit.names, forms, strict=True)
+        feet = [", ".join(part for part in (name, c or exam.class_) if part) for name, c in pupils]
         laid["feet"] = renderer.lay_out(feet_html(exam, labels, feet), folder, _what(exam, variant, "feet"))
         if laid["feet"].pages != len(feet):
             raise PaginationMismatch(f"{len(feet)} pupils' feet laid out on {laid['feet'].pages} pages")

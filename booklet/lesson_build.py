@@ -20,7 +20,7 @@ from .latin import latin_lesson
 from .loader import load_lesson
 from .model import Lesson
 from .model.lesson import TitleBlock
-from .paper import on_paper
+from .paper import current_variant, on_paper, writing_as
 from .printouts import furniture_html, html_for, printout_context
 from .render import Layout, Rendered, Renderer, current_renderer, rendering_with
 from .worksheet import Sheet, derive_sheet
@@ -51,7 +51,8 @@ def make_lessons(
         printed = latin_lesson(lesson, lesson.latin) if alphabet == "latn" else lesson
         for group in _GROUPS:
             if wanted := tuple(kind for kind in group if kind in kinds):
-                units.append(LessonUnit(printed, path.resolve().parent, wanted, labels, paper, imposed))
+                unit = LessonUnit(printed, path.resolve().parent, wanted, labels, paper, imposed, current_variant())
+                units.append(unit)
     made: dict[str, tuple[bytes, int]] = {}
 
     def done(unit: LessonUnit, result: dict[str, tuple[bytes, int]]) -> None:
@@ -78,12 +79,14 @@ class LessonUnit:
     paper: str = "a4"
     imposed: str | None = None
     """`2up` or `booklet`: the pages put on A4 sheets (engine/imposition.py); None: as laid out."""
+    variant: str = "pdf/ua-1"
+    """The PDF standard the files claim (paper.py's `writing_as`)."""
 
 
 def lay_out_lesson_unit(unit: LessonUnit) -> dict[str, tuple[bytes, int]]:
     """The PDF and page count (sides of sheets, when imposed) of each printout of `unit`.
     Runs in a worker process, or in the build's own."""
-    with on_paper(unit.paper):
+    with on_paper(unit.paper), writing_as(unit.variant):
         rendered = render_lesson(unit.lesson, unit.folder, unit.kinds, current_renderer(), unit.labels)
     if unit.imposed is None:
         return {kind: (result.pdf, result.pages) for kind, result in rendered.items()}

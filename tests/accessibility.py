@@ -19,6 +19,7 @@ Written for these tests from ISO 14289-1 and the Matterhorn Protocol 1.1; it is 
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ class Element:
     text_ids: list[tuple[int, int | None, int]] = field(default_factory=list)
     """(page, form objgen or None, MCID) of its own marked content."""
     attributes: dict = field(default_factory=dict)
+    parent: int | None = None
+    """The index in `Report.elements` of its parent element (None under the root)."""
 
 
 @dataclass
@@ -64,8 +67,8 @@ def _kids(element) -> list:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def audit(path: Path | str) -> Report:
-    pdf = pikepdf.open(path)
+def audit(pdf_file: Path | str | bytes) -> Report:
+    pdf = pikepdf.open(io.BytesIO(pdf_file) if isinstance(pdf_file, bytes) else pdf_file)
     problems: list[str] = []
     root = pdf.Root
     pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
@@ -80,7 +83,7 @@ def audit(path: Path | str) -> Report:
         problems.append("the title is not shown (/DisplayDocTitle)")
     if not re.search(r"pdfuaid:part|pdfaid:part", metadata):
         problems.append("the XMP metadata names no standard (pdfuaid:part or pdfaid:part)")
-    xmp_title = re.search(r'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">(.*?)</rdf:li>', metadata, re.S)
+    xmp_title = re.search(r'<dc:title>\s*<rdf:Alt>\s*<rdf:li xml:lang="x-default">(.*?)</rdf:li>', metadata, re.S)
     if not title or xmp_title is None or _unescape(xmp_title.group(1)) != title:
         problems.append(f"XMP dc:title and document title differ: {xmp_title and xmp_title.group(1)!r} / {title!r}")
     if "/StructTreeRoot" not in root:
@@ -92,7 +95,7 @@ def audit(path: Path | str) -> Report:
     """(page, form, MCID) -> the element (objgen) that claims it."""
     reachable: set[tuple[int, int]] = set()
 
-    def walk(element, parent, depth: int, page: int | None) -> None:
+    def walk(element, parent, depth: int, page: int | None, up: int | None = None) -> None:
         if element.objgen in reachable:
             problems.append(f"element {element.objgen} is in the tree twice")
             return
@@ -106,10 +109,11 @@ def audit(path: Path | str) -> Report:
             page = pages[element.Pg.objgen]
         tag = str(element.S)[1:]
         alt = str(element.Alt) if "/Alt" in element else None
-        node = Element(tag, depth, page, alt)
+        node = Element(tag, depth, page, alt, parent=up)
+        here = len(elements)
         attributes = element.get("/A")
         if isinstance(attributes, pikepdf.Dictionary):
-            node.attributes = {str(key): attributes[key] for key in attributes.keys()}
+            node.attributes = {str(key): attributes[key] for key in attributes}
         elements.append(node)
         for kid in _kids(element):
             if isinstance(kid, int):
@@ -123,7 +127,7 @@ def audit(path: Path | str) -> Report:
             elif isinstance(kid, pikepdf.Dictionary) and str(kid.get("/Type", "")) == "/OBJR":
                 continue
             elif isinstance(kid, pikepdf.Dictionary):
-                walk(kid, element, depth + 1, page)
+                walk(kid, element, depth + 1, page, here)
                 continue
             else:
                 problems.append(f"unexpected kid {kid!r} in {tag}")
@@ -185,7 +189,15 @@ def audit(path: Path | str) -> Report:
                     if xobject.objgen in forms_seen:
                         continue
                     inner = pikepdf.parse_content_stream(xobject)
-                    read(inner, xobject.get("/Resources", resources), page, xobject.objgen, xobject, stack, forms_seen | {xobject.objgen})
+                    read(
+                        inner,
+                        xobject.get("/Resources", resources),
+                        page,
+                        xobject.objgen,
+                        xobject,
+                        stack,
+                        forms_seen | {xobject.objgen},
+                    )
                 elif not stack:
                     problems.append(f"page {page + 1}: an image painted outside marked content")
             elif op in PAINTING and not stack:

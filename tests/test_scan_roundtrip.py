@@ -28,6 +28,8 @@ from booklet.render import default_renderer
 from booklet.scan.images import ScanError, scanned_pages
 from booklet.scan.layout import sheet_plan
 
+from .accessibility import audit
+
 EXAM = Path(__file__).parent.parent / "content" / "industrialisation" / "exam.yaml"
 ROSTER = "Аты-жөні;Сынып\nӘлиев Нұрлан;9 Ә\nСәтбаева Дана;9 Ә\nИванов Иван;9 Ә\n"
 DPI = 150
@@ -144,7 +146,12 @@ def test_every_pupil_filled_with_the_key_gets_full_marks(printed, tmp_path):
     for name in ("Әлиев Нұрлан", "Сәтбаева Дана", "Иванов Иван"):
         assert name in text
     assert text.count("32") >= 3 and "100" in text
-    assert (tmp_path / "marked" / "annotated.pdf").read_bytes().startswith(b"%PDF")
+    annotated = audit((tmp_path / "marked" / "annotated.pdf").read_bytes())
+    assert annotated.problems == [] and annotated.lang == "kk", "tagged as every booklet PDF is"
+    figures = annotated.alts()
+    assert len(figures) == 3 and all(
+        "Әлиев Нұрлан" in alt or "Сәтбаева Дана" in alt or "Иванов Иван" in alt for alt in figures
+    )
 
 
 def test_known_wrong_answers_are_marked_exactly_and_counted_per_item(printed, tmp_path):

@@ -25,7 +25,7 @@ from pathlib import Path
 import pikepdf
 
 from .fonts import embed_fonts_once
-from .structure import SourceTree, StructureWriter
+from .structure import SourceTree, StructureWriter, foreign
 
 
 @dataclass(frozen=True)
@@ -108,20 +108,8 @@ def _fresh_page(out: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Page:
     are copied once into `out` (qpdf remembers what it copied) and shared by every page made
     from the same source page. Links are left out: the parts bound this way have none, and a
     link's target would drag in the whole part."""
-    entries = {key: _copied(out, value) for key, value in page.obj.items() if key not in _NOT_COPIED}
+    entries = {key: foreign(out, value) for key, value in page.obj.items() if key not in _NOT_COPIED}
     return pikepdf.Page(out.make_indirect(pikepdf.Dictionary(entries)))
-
-
-def _copied(out: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
-    """`value` from another file, in `out`: indirect objects through qpdf's copier (once each),
-    direct dictionaries and arrays rebuilt around them."""
-    if isinstance(value, pikepdf.Object) and value.is_indirect:
-        return out.copy_foreign(value)
-    if isinstance(value, pikepdf.Dictionary):
-        return pikepdf.Dictionary({key: _copied(out, item) for key, item in value.items()})
-    if isinstance(value, pikepdf.Array):
-        return pikepdf.Array([_copied(out, item) for item in value])
-    return value
 
 
 _NOT_COPIED = {"/Parent", "/Annots", "/B", "/StructParents"}

@@ -253,13 +253,13 @@ def describe(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str | None = None) -> 
     """`out` described as `first` is (document information, language, metadata, output
     intents), titled `title` if given."""
     for key, value in first.docinfo.items():
-        out.docinfo[key] = out.copy_foreign(value) if isinstance(value, pikepdf.Object) and value.is_indirect else value
+        out.docinfo[key] = foreign(out, value)
     if title is not None:
         out.docinfo["/Title"] = title
     if "/Lang" in first.Root:
         out.Root.Lang = first.Root.Lang
     if "/OutputIntents" in first.Root:
-        out.Root.OutputIntents = out.copy_foreign(first.Root.OutputIntents)
+        out.Root.OutputIntents = foreign(out, first.Root.OutputIntents)
     if "/Metadata" in first.Root:
         xmp = first.Root.Metadata.read_bytes()
         out.Root.Metadata = out.make_stream(_retitled(xmp, title) if title is not None else xmp)
@@ -277,3 +277,15 @@ def _retitled(xmp: bytes, title: str) -> bytes:
         description = f'<rdf:Description rdf:about=""><dc:title><rdf:Alt>{li}</rdf:Alt></dc:title></rdf:Description>'
         new = text.replace("</rdf:RDF>", description + "</rdf:RDF>", 1)
     return new.encode("utf-8")
+
+
+def foreign(out: pikepdf.Pdf, value: pikepdf.Object) -> pikepdf.Object:
+    """`value` from another file, in `out`: indirect objects through qpdf's copier (once each),
+    direct dictionaries and arrays rebuilt around them."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return out.copy_foreign(value)
+    if isinstance(value, Dictionary):
+        return Dictionary({key: foreign(out, item) for key, item in value.items()})
+    if isinstance(value, Array):
+        return Array([foreign(out, item) for item in value])
+    return value

@@ -169,8 +169,10 @@ def annotated_pdf(
     import pikepdf
 
     pdf = pikepdf.new()
-    pages = [annotated_page(r, roster, words) for r in results] + [unreadable_page(r, words) for r in unreadable]
-    for image in pages:
+    pages = [(annotated_page(r, roster, words), head_lines(r, roster, words)) for r in results]
+    pages += [(unreadable_page(r, words), unreadable_lines(r, words)) for r in unreadable]
+    figures = []
+    for image, lines in pages:
         width = A4[0] * POINTS_PER_MM
         height = width * image.height / image.width
         jpeg = io.BytesIO()
@@ -182,15 +184,65 @@ def annotated_pdf(
         picture.Filter = pikepdf.Name.DCTDecode
         page = pdf.add_blank_page(page_size=(width, height))
         page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Scan=picture))
-        page.Contents = pdf.make_stream(f"q {width:.3f} 0 0 {height:.3f} 0 0 cm /Scan Do Q".encode())
+        drawing = f"/Figure <</MCID 0>> BDC q {width:.3f} 0 0 {height:.3f} 0 0 cm /Scan Do Q EMC"
+        page.Contents = pdf.make_stream(drawing.encode())
+        figures.append((page, ". ".join(line for line in lines if line)))
     if not pages:
         pdf.add_blank_page(page_size=(A4[0] * POINTS_PER_MM, A4[1] * POINTS_PER_MM))
+    _tag(pdf, figures, words.lang)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return _dated(out.getvalue(), exam, words)
 
 
+def _tag(pdf: object, figures: list[tuple[object, str]], lang: str) -> None:
+    """Tag the file as every booklet PDF is (PDF/UA-1): each page is one figure, the scan as
+    it was read, whose alternative text is what its head says (whose sheet, its mark, or why
+    it could not be read)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name
+
+    document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+    parents = Array()
+    for key, (page, alt) in enumerate(figures):
+        figure = pdf.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Figure, P=document, Pg=page.obj, K=0, Alt=pikepdf.String(alt))
+        )
+        figure.A = Dictionary(O=Name.Layout, BBox=Array([0, 0, *[float(v) for v in page.mediabox[2:]]]))
+        document.K.append(figure)
+        page.obj.StructParents, page.obj.Tabs = key, Name.S
+        parents.extend([key, Array([figure])])
+    root = pdf.make_indirect(
+        Dictionary(
+            Type=Name.StructTreeRoot,
+            K=Array([document]),
+            ParentTree=pdf.make_indirect(Dictionary(Nums=parents)),
+            ParentTreeNextKey=len(figures),
+        )
+    )
+    document.P = root
+    pdf.Root.StructTreeRoot = root
+    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    pdf.Root.Lang = pikepdf.String(lang)
+
+
 POINTS_PER_MM = 72 / 25.4
+
+
+def _xmp(title: str, author: str | None) -> bytes:
+    """XMP metadata claiming PDF/UA-1, with the title the document information has."""
+    from xml.sax.saxutils import escape
+
+    creator = f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>" if author else ""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">'
+        '<rdf:Description rdf:about="" pdfuaid:part="1" pdf:Producer="booklet">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>{creator}'
+        '</rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end="r"?>'
+    ).encode()
 
 
 def _dated(data: bytes, exam: Exam, words: Words) -> bytes:
@@ -204,6 +256,8 @@ def _dated(data: bytes, exam: Exam, words: Words) -> bytes:
         info |= {"/Creator": "booklet", "/Producer": "booklet"}
         info |= {"/CreationDate": date, "/ModDate": date} if date else {}
         pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
+        pdf.Root.Metadata = pdf.make_stream(_xmp(info["/Title"], exam.author))
+        pdf.Root.Metadata.Type, pdf.Root.Metadata.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
