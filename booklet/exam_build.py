@@ -30,7 +30,7 @@ from .builds import Made, default_seed
 from .choices import ASSIGNMENTS
 from .engine.binding import Blank, Placed, bind
 from .engine.imposition import impose
-from .engine.painting import Field, field, without_answers, without_furniture
+from .engine.painting import Field, answers_and_furniture, field, without_answers, without_furniture
 from .engine.tagging import marking_fields
 from .engine.workers import run_units
 from .errors import BookletError
@@ -302,8 +302,11 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
         laid["feet"] = renderer.lay_out(feet_html(exam, labels, feet), folder, _what(exam, variant, "feet"))
         if laid["feet"].pages != len(feet):
             raise PaginationMismatch(f"{len(feet)} pupils' feet laid out on {laid['feet'].pages} pages")
-    with marking_fields():  # the sheet's fields, for the names drawn over them (engine/structure.py)
-        files = {kind: renderer.bind([layout], _what(exam, variant, kind)).pdf for kind, layout in laid.items()}
+    files = {}
+    for kind, layout in laid.items():  # marked for binding: the key's answers join their questions,
+        # a pupil's name the sheet's name field (engine/structure.py)
+        with marking_fields(in_order=kind in _ANSWERED):
+            files[kind] = renderer.bind([layout], _what(exam, variant, kind)).pdf
     return Parts(files, {kind: layout.pages for kind, layout in laid.items()})
 
 
@@ -342,19 +345,20 @@ def _stamps(
 
 
 def _painted_once(renderer: Renderer, key: Layout, context: dict, folder: Path, prefix: str) -> dict[str, Layout]:
-    """A key's pages as the parts that bind into the key and its sheet, laid out once
-    (engine/painting.py): `key`, the key as laid out; `shared`, its pages without the answers
-    and without running header and footer; `sheet`, the sheet's own header and footer («Бет
-    2 / 3» of the sheet), laid out on empty pages, to draw over them. The key is painted
-    whole, not drawn as its answers over the shared pages: its structure tree (tagging.py)
-    then reads each answer where its question is."""
+    """A key's pages as three parts that bind into the key and its sheet with nothing painted
+    twice (engine/painting.py): `shared`, the pages without the answers and without running
+    header and footer; `key`, the answers and the key's header and footer, to draw over them;
+    `sheet`, the sheet's own header and footer («Бет 2 / 3» of the sheet), laid out on empty
+    pages, to draw over them instead."""
     furniture = renderer.lay_out(furniture_html(context, key.pages), folder, "furniture")
     pages = key.document.pages
     return {
         f"{prefix}shared": key.repainted(
             [without_furniture(without_answers(page)) for page in pages], context["doc_title"]
         ),
-        f"{prefix}key": key,
+        f"{prefix}key": key.repainted(
+            [answers_and_furniture(page) for page in pages], key.document.metadata.title or ""
+        ),
         f"{prefix}sheet": furniture,
     }
 
@@ -448,7 +452,10 @@ def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: list[int
     return groups
 
 
-_SHARED = {"sheet": "shared", "answer-sheet": "answer-shared"}
+_ANSWERED = {"shared", "key", "answer-shared", "answer-key"}
+"""The parts laid out from one key layout, whose structure elements are merged when bound."""
+
+_SHARED = {"key": "shared", "sheet": "shared", "answer-key": "answer-shared", "answer-sheet": "answer-shared"}
 """The part whose pages a document draws itself over (see `_painted_once`)."""
 
 

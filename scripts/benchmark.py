@@ -21,8 +21,10 @@ Each job is done two ways:
 - baseline: bare WeasyPrint laying out the same HTML naively, in one process: every document
   booklet printed before the engine work (each pupil's sheet, each key, each marking scheme...)
   made from the same templates and laid out and written on its own with
-  `HTML(...).render(stylesheets=[css], font_config=fc).write_pdf(path)`; one parsed
-  stylesheet and one FontConfiguration serve the whole run, as any careful caller would do.
+  `HTML(...).render(stylesheets=[css], font_config=fc).write_pdf(path, pdf_tags=True,
+  pdf_variant="pdf/ua-1")`, tagged as booklet's files are (`--untagged-baseline`: untagged);
+  one parsed stylesheet and one FontConfiguration serve the whole run, as any careful caller
+  would do.
 
 Every build runs in a process of its own (this script, with `--one`), so neither way warms
 the other's caches and each has its own peak memory. Rounds alternate baseline, booklet,
@@ -108,6 +110,10 @@ PUPILS = (
 """The class list of the `class` job, in class-list order."""
 
 WAYS = ("baseline", "booklet")
+
+UNTAGGED = {"on": False}
+"""`--untagged-baseline`: bare WeasyPrint writes untagged PDFs (a lighter job than booklet's,
+whose files are all tagged), as before tagging came in."""
 
 
 # --- one build, in a process of its own ---------------------------------------------------
@@ -204,7 +210,7 @@ def baseline_build(task: Task, out: Path, roster: Path | None, jobs: int | None)
             stylesheets=[renderer.stylesheet], font_config=renderer.font_config
         )
         path = out / f"{name}.pdf"
-        document.write_pdf(path)
+        document.write_pdf(path, **({} if UNTAGGED["on"] else {"pdf_tags": True, "pdf_variant": "pdf/ua-1"}))
         pages += len(document.pages)
         size += path.stat().st_size
     return pages, size
@@ -313,6 +319,7 @@ def child(task: Task, way: str, jobs: int | None) -> dict:
     command += ["--named"] if task.named else []
     command += ["--answer-sheets"] if task.answer_sheets else []
     command += ["--jobs", str(jobs)] if jobs is not None else []
+    command += ["--untagged-baseline"] if UNTAGGED["on"] else []
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     tree = 0 if Path(f"/proc/{process.pid}/smaps_rollup").exists() else None
     while True:
@@ -482,11 +489,17 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, help="booklet's worker processes (default: every core)")
     parser.add_argument("--variants", type=int, default=30, help="variants of the exam job (default: 30)")
     parser.add_argument("--only", help="comma-separated jobs: exam, class, exam4, book, lesson, memory (default: all)")
+    parser.add_argument(
+        "--untagged-baseline",
+        action="store_true",
+        help="bare WeasyPrint writes untagged PDFs (default: tagged, as booklet's)",
+    )
     parser.add_argument("--one", choices=("lesson", "book", "exam"), help=argparse.SUPPRESS)
     parser.add_argument("--way", choices=WAYS, default="booklet", help=argparse.SUPPRESS)
     parser.add_argument("--named", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--answer-sheets", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    UNTAGGED["on"] = args.untagged_baseline
     if args.one:
         print(json.dumps(run_one(Task(args.one, args.variants, args.named, args.answer_sheets), args.way, args.jobs)))
         return

@@ -86,7 +86,8 @@ def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str)
                 drawn.over(out.pages[-1], place)
                 for name, index in place.over:
                     over = structure.copy_page(tree(name), index, out.pages[-1], drawn.form(name, index))
-                    elements += structure.join_fields(elements, over)
+                    over = structure.join_in_order(elements, over)  # a key's answers, into their questions
+                    elements += structure.join_fields(elements, over)  # a pupil's name, into the name field
             structure.add(elements)
         if first is not None:
             structure.finish(first, title)

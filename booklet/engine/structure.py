@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .tagging import FIELD
+from .tagging import FIELD, ORDER
 
 _KEPT = ("/A", "/Alt", "/ActualText", "/E", "/Lang", "/T", "/C")
 """What an element keeps when copied, beside its type and kids (its /ID is renamed)."""
@@ -101,8 +101,13 @@ class StructureWriter:
         self.out = out
         self.document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
         self.parents: list[Array] = []
-        self.marked: list[Dictionary] = []
         self.keyed: set[tuple[int, int]] = set()
+        self.field: dict[tuple[int, int], str] = {}
+        """A copied element that is a field (tagging.py's mark, kept here, not in the file) -> its name."""
+        self.order: dict[tuple[int, int], int] = {}
+        """A copied element -> its HTML element's place in its document (tagging.py's mark)."""
+        self.page_fields: dict[tuple[int, int], dict[str, Dictionary]] = {}
+        """A page -> the first element of each field on it, of its own content."""
 
     def copy_page(
         self, source: SourceTree, index: int, page: pikepdf.Page, form: pikepdf.Object | None = None
@@ -129,35 +134,98 @@ class StructureWriter:
     def join_fields(self, base: list[Dictionary], over: list[Dictionary]) -> list[Dictionary]:
         """Move the content of every field in `over` into the same field in `base` (a pupil's
         name into the sheet's name field, after what it holds); returns what found no field."""
-        fields: dict[str, Dictionary] = {}
-        for element in _walk(base):
-            if FIELD in element:
-                fields.setdefault(str(element[FIELD]), element)
+        fields = self.page_fields.get(over[0].Pg.objgen, {}) if over else {}
         left: list[Dictionary] = []
         for top in over:
-            found = list(_fields(top))
+            found = list(self._fields(top))
             if not found:
                 left.append(top)
             for element in found:
-                target = fields.get(str(element[FIELD]))
+                target = fields.get(self.field[element.objgen])
                 if target is None:
                     left.append(element)
                     continue
                 for kid in _kids(element):
-                    if isinstance(kid, Dictionary) and "/S" in kid:
-                        kid.P = target
-                    target.K.append(kid)
+                    self._move(kid, element, target)
         return left
+
+    def join_in_order(self, base: list[Dictionary], over: list[Dictionary]) -> list[Dictionary]:
+        """Merge `over` into `base`, both copied from one HTML document (a key's answers drawn
+        over the pages it shares with its sheet): an element of `over` that stands for an
+        element `base` has (the same place in the document, the same type) gives it its
+        content and its children; one that does not is put among `base`'s elements where its
+        place in the document puts it. Returns what could not be merged (elements of another
+        document, a stamp's)."""
+        if not any(element.objgen in self.order for element in over):
+            return over
+        self._merge(base, None, over)
+        return []
+
+    def _merge(self, kids: list | Array, owner: Dictionary | None, over: list) -> None:
+        used: set[tuple[int, int]] = set()
+        for element in over:
+            if not (isinstance(element, Dictionary) and "/S" in element):
+                continue
+            place = self.order.get(element.objgen)
+            match = (
+                next(
+                    (
+                        kid
+                        for kid in kids
+                        if isinstance(kid, Dictionary)
+                        and self.order.get(kid.objgen) == place
+                        and kid.S == element.S
+                        and kid.objgen not in used
+                    ),
+                    None,
+                )
+                if place is not None
+                else None
+            )
+            if match is not None:
+                used.add(match.objgen)
+                own = [kid for kid in _kids(element) if not (isinstance(kid, Dictionary) and "/S" in kid)]
+                for kid in own:
+                    self._move(kid, element, match)
+                self._merge(match.K, match, [kid for kid in _kids(element) if kid not in own])
+                continue
+            at = next(
+                (
+                    i
+                    for i, kid in enumerate(kids)
+                    if isinstance(kid, Dictionary) and place is not None and self.order.get(kid.objgen, -1) > place
+                ),
+                len(kids),
+            )
+            kids.insert(at, element)
+            if owner is not None:
+                element.P = owner
+
+    def _fields(self, element: Dictionary) -> Iterator[Dictionary]:
+        """The outermost field elements in `element` (itself, if it is one)."""
+        if element.objgen in self.field:
+            yield element
+            return
+        for kid in _kids(element):
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                yield from self._fields(kid)
+
+    def _move(self, kid: object, element: Dictionary, target: Dictionary) -> None:
+        """Give `kid` of `element` to `target`: an element changes parent, content changes owner
+        in the parent tree."""
+        if isinstance(kid, Dictionary) and "/S" in kid:
+            kid.P = target
+        else:
+            holder = kid.Stm if isinstance(kid, Dictionary) and "/Stm" in kid else element.Pg
+            number = int(kid.MCID) if isinstance(kid, Dictionary) else int(kid)
+            self.parents[int(holder.StructParents)][number] = target
+        target.K.append(kid)
 
     def finish(self, first: pikepdf.Pdf, title: str | None = None) -> None:
         """Put the tree in `out`, with what a tagged file declares: marked, its language, its
         title shown, the metadata (XMP) and output intent of `first`, retitled `title`."""
         out = self.out
-        for element in self.marked:
-            del element[FIELD]
-        numbers = Array()
-        for key, parents in enumerate(self.parents):
-            numbers.extend([key, parents])
+        numbers = Array([item for key, parents in enumerate(self.parents) for item in (key, parents)])
         root = out.make_indirect(
             Dictionary(
                 Type=Name.StructTreeRoot,
@@ -176,25 +244,30 @@ class StructureWriter:
 
     def _copy(self, element: Dictionary, parent: Dictionary, copying: _Copying) -> Dictionary:
         new = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=element.S, P=parent, Pg=copying.page))
-        for key in _KEPT:
-            if key in element:
-                new[key] = _direct(element[key], copying.prefix)
-        if "/ID" in element:
+        keys = set(element.keys())
+        for key in keys.intersection(_KEPT):
+            new[key] = _direct(element[key], copying.prefix)
+        if "/ID" in keys:
             new.ID = pikepdf.String(copying.prefix + str(element.ID))
-        if FIELD in element:
-            new[FIELD] = element[FIELD]
-            self.marked.append(new)
-        kids = Array()
+        if FIELD in keys:
+            self.field[new.objgen] = name = str(element[FIELD])
+            if copying.form is None:
+                self.page_fields.setdefault(copying.page.objgen, {}).setdefault(name, new)
+        if ORDER in keys:
+            self.order[new.objgen] = int(element[ORDER])
+        kids = []
         for kid in _kids(element):
             if isinstance(kid, int):
                 kids.append(self._content(kid, None, new, copying))
-            elif isinstance(kid, Dictionary) and str(kid.get("/Type", "")) == "/MCR":
+                continue
+            kind = kid.get("/Type")
+            if kind == Name.MCR:
                 kids.append(self._content(int(kid.MCID), kid.get("/Stm"), new, copying))
-            elif isinstance(kid, Dictionary) and str(kid.get("/Type", "")) == "/OBJR":
+            elif kind == Name.OBJR:
                 continue  # an annotation (a link's): not carried over
-            elif isinstance(kid, Dictionary):
+            else:
                 kids.append(self._copy(kid, new, copying))
-        new.K = kids
+        new.K = Array(kids)
         return new
 
     def _content(self, number: int, stream: pikepdf.Object | None, owner: Dictionary, copying: _Copying):
@@ -215,7 +288,8 @@ class StructureWriter:
         holder.StructParents = len(self.parents)
         if isinstance(holder, pikepdf.Stream):
             self.keyed.add(holder.objgen)
-        self.parents.append(Array([numbers.get(n) for n in range(max(numbers) + 1)]))
+        # indirect: a number tree of direct arrays is copied item by item as it grows (slowly)
+        self.parents.append(self.out.make_indirect(Array([numbers.get(n) for n in range(max(numbers) + 1)])))
 
 
 def _direct(value: pikepdf.Object, prefix: str) -> pikepdf.Object:
@@ -231,22 +305,6 @@ def _direct(value: pikepdf.Object, prefix: str) -> pikepdf.Object:
     if isinstance(value, Array):
         return Array([_direct(item, prefix) for item in value])
     return value
-
-
-def _walk(elements: list[Dictionary]) -> Iterator[Dictionary]:
-    for element in elements:
-        yield element
-        yield from _walk([kid for kid in _kids(element) if isinstance(kid, Dictionary) and "/S" in kid])
-
-
-def _fields(element: Dictionary) -> Iterator[Dictionary]:
-    """The outermost field elements in `element` (itself, if it is one)."""
-    if FIELD in element:
-        yield element
-        return
-    for kid in _kids(element):
-        if isinstance(kid, Dictionary) and "/S" in kid:
-            yield from _fields(kid)
 
 
 def describe(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str | None = None) -> None:

@@ -16,7 +16,10 @@ asks for, are done here, at the moment WeasyPrint paints and tags a page:
   structure elements of elements of class `field` (and the sheet's QR code) carry a private
   mark (`/BookletField /name`) while the parts are bound; structure.py uses and removes it.
 
-Both hook WeasyPrint's writer (`Page.paint`, `Stream.marked`, `tags._build_box_tree`): the one
+- **Text is held by its element.** A paragraph's runs of text are its own content, not
+  each a Span of its own (see `_text_in_place`).
+
+These hook WeasyPrint's writer (`Page.paint`, `Stream.marked`, `tags._build_box_tree`): the one
 place booklet changes how WeasyPrint writes, installed once by the renderer. The tests read
 the tags back from the PDFs, so a WeasyPrint that changes these internals fails them loudly.
 """
@@ -40,20 +43,38 @@ ARTIFACT_CLASSES = frozenset({"artifact", "strings"})
 FIELD = "/BookletField"
 """The private key of a field's structure element while parts are bound (structure.py)."""
 
+ORDER = "/BookletOrder"
+"""The private key giving a structure element its HTML element's place in the document (in
+document order), while the parts laid out from one layout are bound (structure.py)."""
+
 _painting: set[Any] = set()
-"""The boxes of the page being painted that are furniture (set by `Page.paint`)."""
+"""The boxes of the margins of the page being painted (set by `Page.paint`)."""
+
+_inside: list[frozenset[int]] = []
+"""The ids of the elements of the page being painted that are artifacts (set by `Page.paint`)."""
+
+_artifacts: dict[int, tuple[Any, frozenset[int]]] = {}
+"""A document's root element -> its artifact elements' ids (`_artifact_elements`)."""
 
 _marking: list[bool] = []
+"""Whether PDFs now written mark their elements' places too (`marking_fields(in_order=...)`)."""
+
+_places: dict[int, tuple[Any, dict[int, int]]] = {}
+"""The root element of the document being written -> its elements' places in document
+order, by the elements' ids (`_places[0]` is the document whose page is being tagged)."""
 
 
 @contextmanager
-def marking_fields() -> Iterator[None]:
-    """Mark fields' structure elements in the PDFs written while inside (parts to be bound)."""
-    _marking.append(True)
+def marking_fields(in_order: bool = False) -> Iterator[None]:
+    """Mark fields' structure elements in the PDFs written while inside (parts to be bound),
+    and, `in_order`, every element's place in its HTML document: the parts a key is painted
+    from (the shared pages, the answers drawn over them) are joined element by element."""
+    _marking.append(in_order)
     try:
         yield
     finally:
         _marking.pop()
+        _places.clear()
 
 
 def install() -> None:
@@ -66,14 +87,16 @@ def install() -> None:
         _painting.clear()
         if stream._tags is not None:
             _painting.update(_furniture(self._page_box))
+            _inside.append(_artifact_elements(self._page_box))
         try:
             original_paint(self, stream, scale)
         finally:
             _painting.clear()
+            _inside.clear()
 
     @contextmanager
     def marked(self: Stream, box: Any, tag: str) -> Iterator[None]:
-        if self._tags is None or box not in _painting:
+        if self._tags is None or (box not in _painting and id(getattr(box, "element", None)) not in _inside[-1]):
             with original_marked(self, box, tag):
                 yield
             return
@@ -83,14 +106,20 @@ def install() -> None:
         finally:
             self.end_marked_content()
 
-    def build_box_tree(box: Any, parent: Any, pdf: Any, *rest: Any) -> Iterator[Any]:
+    def build_box_tree(box: Any, parent: Any, pdf: Any, page: int, numbers: dict, *rest: Any) -> Iterator[Any]:
         real = box._box if isinstance(box, AbsolutePlaceholder) else box
         if isinstance(real, boxes.MarginBox) or _classes(real) & ARTIFACT_CLASSES:
             return  # painted as an artifact: nothing of it is in the tree
         mark = _field(real) if _marking else None
-        for element in original_tree(box, parent, pdf, *rest):
+        if _marking and _marking[-1] and isinstance(real, boxes.PageBox):
+            _enter(real)
+        place = _place(real) if _marking and _marking[-1] else None
+        for element in original_tree(box, parent, pdf, page, numbers, *rest):
             if mark is not None and FIELD[1:] not in element:
                 element[FIELD[1:]] = f"/{mark}"
+            if place is not None and ORDER[1:] not in element:
+                element[ORDER[1:]] = place
+            _text_in_place(element, pdf, numbers)
             yield element
 
     paint._booklet = True  # type: ignore[attr-defined]
@@ -99,16 +128,91 @@ def install() -> None:
     _tags._build_box_tree = build_box_tree
 
 
+def _text_in_place(element: Any, pdf: Any, numbers: dict[int, bytes]) -> None:
+    """Hand the element the runs of its own text. WeasyPrint gives each run of text a Span
+    element of its own, with nothing but the run in it: half of all elements, and half the
+    work of binding them. The run's number goes into the element instead, which reads the
+    same; the emptied Span is left as an empty dictionary that nothing points to."""
+    kids = element.get("K")
+    if not kids or element.get("S") == "/Link":
+        return
+    for index, kid in enumerate(kids):
+        if not isinstance(kid, bytes):
+            continue
+        span = pdf.objects[int(kid.split(b" ", 1)[0])]
+        if span.get("S") != "/Span" or len(span) != 5 or len(span["K"]) != 1 or not isinstance(span["K"][0], int):
+            continue  # an element of the page's own (a <span>), or one with more than its text
+        number = span["K"][0]
+        kids[index] = number
+        numbers[number] = element.reference
+        span.clear()
+
+
+def _enter(page_box: Any) -> None:
+    """Note the places of the elements of the document `page_box` is a page of."""
+    root = _root(page_box)
+    if root is None:
+        return
+    known = _places.get(id(root))
+    if known is None or known[0] is not root:
+        _places.clear()
+        known = _places[id(root)] = (root, _answer_places(root))
+    _places[0] = known
+
+
+def _answer_places(root: Any) -> dict[int, int]:
+    """The places in document order of the elements that are answers or hold one, by id:
+    only these can be drawn over the shared pages (painting.py's hollow copies), and the
+    others' text is then left to their parents (`_text_in_place`)."""
+    places: dict[int, int] = {}
+    order = {id(node): number for number, node in enumerate(root.iter())}
+
+    def holds(element: Any) -> bool:
+        found = "answer" in (element.get("class") or "").split()
+        for child in element:
+            found = holds(child) or found
+        if found:
+            places[id(element)] = order[id(element)]
+        return found
+
+    holds(root)
+    return places
+
+
+def _place(box: Any) -> int | None:
+    """The place of `box`'s HTML element in its document, counted in document order."""
+    element = getattr(box, "element", None)
+    if element is None or 0 not in _places:
+        return None
+    return _places[0][1].get(id(element))
+
+
 def _furniture(page_box: Any) -> Iterator[Any]:
-    """Every box of a page that is furniture: margin boxes and artifact elements, and all inside."""
-    stack = list(page_box.children)
-    while stack:
-        box = stack.pop()
-        real = box._box if isinstance(box, AbsolutePlaceholder) else box
-        if isinstance(real, boxes.MarginBox) or _classes(real) & ARTIFACT_CLASSES:
-            yield from _all(real)
-        else:
-            stack.extend(getattr(real, "children", None) or ())
+    """Every box of a page's margins (running header and footer), and all inside them."""
+    for box in page_box.children:
+        if isinstance(box, boxes.MarginBox):
+            yield from _all(box)
+
+
+def _artifact_elements(page_box: Any) -> frozenset[int]:
+    """The ids of the HTML elements of the page's document that are artifacts or inside one,
+    found once per document (a box's element says whether its text is furniture)."""
+    root = _root(page_box)
+    if root is None:
+        return frozenset()
+    known = _artifacts.get(id(root))
+    if known is None or known[0] is not root:
+        found: set[int] = set()
+        for element in root.iter():
+            if ARTIFACT_CLASSES.intersection((element.get("class") or "").split()):
+                found.update(id(inner) for inner in element.iter())
+        _artifacts.clear()  # the last document's only: the cache must not keep documents alive
+        known = _artifacts[id(root)] = (root, frozenset(found))
+    return known[1]
+
+
+def _root(page_box: Any) -> Any:
+    return next((child.element for child in page_box.children if getattr(child, "element", None) is not None), None)
 
 
 def _all(box: Any) -> Iterator[Any]:
