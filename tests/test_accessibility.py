@@ -13,18 +13,19 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from booklet import build, build_book, build_exam, sample_course, sample_exam, sample_lesson
+from booklet import build, build_exam, sample_exam, sample_lesson
 from booklet.engine.imposition import booklet_sides
 
 from .accessibility import audit
 from .conftest import EVERY_KIND
+from .test_book import unit_book  # noqa: F401 (the unit's book, built once per run)
 from .test_exam_pdf import NAMES, class_set  # noqa: F401 (the class set, built once per run)
 
 # --- the auditor itself fails on what it is there to find ----------------------------------
 
 
-def test_the_audit_finds_an_untagged_pdf_and_planted_defects(built):
-    worksheet = built.rendered["worksheet"].pdf
+def test_the_audit_finds_an_untagged_pdf_and_planted_defects(every_kind):
+    worksheet = every_kind.rendered["worksheet"].pdf
     assert audit(worksheet).problems == []
 
     with pikepdf.open(io.BytesIO(worksheet)) as pdf:
@@ -112,9 +113,8 @@ def test_latin_pages_say_kk_latn(tmp_path):
     assert report.lang == "kk-Latn" and report.problems == []
 
 
-def test_the_book_is_tagged_with_its_chapters_and_links(tmp_path):
-    book = build_book(sample_course(), tmp_path, with_worksheets=False)
-    report = audit(book.path.read_bytes())
+def test_the_book_is_tagged_with_its_chapters_and_links(unit_book):  # noqa: F811
+    report = audit(unit_book.text.data)
     assert report.problems == []
     tags = report.tags()
     assert tags["H1"] >= 4 and tags["Link"] >= 4 and tags["Table"] and tags["Figure"]
@@ -169,7 +169,7 @@ def test_imposed_pages_read_in_their_order_not_the_sheets(tmp_path):
 
 
 def test_pdf_a_2b_for_archives_is_tagged_too(tmp_path):
-    made = build_exam(sample_exam(), tmp_path, 2, 7, pdf_variant="pdf/a-2b")
+    made = build_exam(sample_exam(), tmp_path, 1, 7, pdf_variant="pdf/a-2b")
     [lesson] = build(EVERY_KIND, tmp_path / "lesson", ["worksheet"], pdf_variant="pdf/a-2b")
     for path in [printout.path for printout in made.printouts] + [lesson.path]:
         report = audit(path.read_bytes())
