@@ -2,7 +2,7 @@
 
 A scan is measured where the sheet printed, not where a template meant to print: the answer
 sheet is laid out again with the very function `booklet exam --answer-sheet` uses
-(`exam_build.lay_out_answer_sheet`, same HTML, same stylesheet, same fonts), and the laid-out
+(`exam_units.lay_out_answer_sheet`, same HTML, same stylesheet, same fonts), and the laid-out
 boxes give each circle's place to a fraction of a millimetre, whatever the variant, the
 language or the number of options. The template names what each circle answers in data
 attributes (`data-task`, `data-item`, `data-mark`; a tick box: `data-task`, `data-descriptor`,
@@ -52,8 +52,8 @@ def sheet_plan(exam: Exam, variant: Any, labels: Labels, renderer: Renderer, fol
     `exam` and `labels` must be those the sheets were printed with: for a sheet printed in the
     Latin alphabet, the converted exam (`latin.latin_exam`) and its labels (`page_settings`).
     `folder` is where the exam's relative URLs resolve; the answer sheet uses none."""
-    from ..exam_build import lay_out_answer_sheet  # the build imports the whole printing side
     from ..exam_pages import furniture_html
+    from ..exam_units import lay_out_answer_sheet  # the build imports the whole printing side
 
     folder = folder or templates_dir()
     key = hashlib.sha256(
