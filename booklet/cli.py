@@ -10,55 +10,28 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from . import ASSIGNMENTS, KINDS, LANGUAGES, SCRIPTS, BookletError, ContentError
-from .choices import IMPOSITIONS, PAPERS, PDF_VARIANTS
+from . import ASSIGNMENTS, KINDS, ContentError
+from .cli_options import (
+    force_option,
+    impose_option,
+    jobs_option,
+    kinds_option_value,
+    lang_option,
+    nothing_changed,
+    output_option,
+    paper_option,
+    pdf_variant_option,
+    script_option,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from . import Exam, Lesson, Textbook
-
-
-def _user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except BookletError as error:
-            # Problems in files already say where they are; anything else says who is talking.
-            click.echo(str(error) if isinstance(error, ContentError) else f"booklet: {error}", err=True)
-            sys.exit(error.exit_code)
-        except KeyboardInterrupt:
-            # Builds write all their PDFs in one step at the end (output.py), and workers are
-            # stopped (engine/workers.py): an interrupted build has changed nothing.
-            click.echo("booklet: interrupted; no PDF was changed", err=True)
-            sys.exit(130)
-
-    return wrapper
-
-
-def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
-    if value is None:
-        return KINDS
-    kinds = tuple(part.strip() for part in value.split(",") if part.strip())
-    unknown = [kind for kind in kinds if kind not in KINDS]
-    if unknown or not kinds:
-        raise click.BadParameter(f"choose from {','.join(KINDS)}; got {value!r}")
-    return kinds
-
-
-def _nothing_changed(printouts: Any, out_dir: Path) -> bool:
-    """Say so when a build found its PDFs up to date (engine/record.py) and did nothing."""
-    if not all(printout.unchanged for printout in printouts):
-        return False
-    names = ", ".join(printout.path.name for printout in printouts)
-    click.echo(f"nothing changed since the last build: {names} in {out_dir}/ are up to date (--force builds anyway)")
-    return True
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,65 +40,12 @@ def main() -> None:
     """Turn lesson files (YAML) into print-ready PDFs: handout, tables, worksheet and key."""
 
 
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(LANGUAGES),
-    help="Language of the page labels (default: the file's `labels`, else its `language`).",
-)
-script_option = click.option(
-    "--script",
-    type=click.Choice(SCRIPTS),
-    help="Alphabet of the pages: cyrl, or latn for the 2021 Kazakh Latin alphabet (default: the file's, else cyrl).",
-)
-
-jobs_option = click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1),
-    help="Worker processes laying out pages (default: one per core; the PDFs are the same for any number).",
-)
-
-force_option = click.option(
-    "--force", is_flag=True, help="Build even if nothing changed since the last build into the same folder."
-)
-
-paper_option = click.option(
-    "--paper",
-    type=click.Choice(PAPERS),
-    help="Lay the pages out on A4 or on A5, with the same type size (default: a4; a5 with --impose).",
-)
-
-impose_option = click.option(
-    "--impose",
-    type=click.Choice(IMPOSITIONS),
-    help="Put two A5 pages on each A4 sheet: 2up in order, to cut; booklet in the order of a folded, "
-    "stapled booklet (padded with blank pages to a multiple of four). Each pupil's copy stays whole.",
-)
-
-pdf_variant_option = click.option(
-    "--pdf-variant",
-    type=click.Choice(PDF_VARIANTS),
-    help="The standard the PDFs claim; all are tagged for screen readers (default: pdf/ua-1, accessible; "
-    "pdf/a-2b, pdf/a-2u or pdf/a-2a for archives).",
-)
-
-output_option = click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder to write the PDFs into.",
-)
-
-
 @main.command("build")
 @click.argument("lessons", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @output_option
 @click.option(
     "--only",
-    callback=_kinds,
+    callback=kinds_option_value,
     metavar="KINDS",
     help=f"Comma-separated printouts to make (default: all of {','.join(KINDS)}).",
 )
@@ -136,7 +56,7 @@ output_option = click.option(
 @pdf_variant_option
 @jobs_option
 @force_option
-@_user_errors
+@user_errors
 def build_command(
     lessons: tuple[Path, ...],
     out_dir: Path,
@@ -164,7 +84,7 @@ def build_command(
         impose=impose,
         pdf_variant=pdf_variant,
     )
-    if _nothing_changed(written, out_dir):
+    if nothing_changed(written, out_dir):
         return
     pages = sum(printout.pages for printout in written)
     names = ", ".join(printout.path.name for printout in written)
@@ -184,7 +104,7 @@ def build_command(
 @impose_option
 @pdf_variant_option
 @force_option
-@_user_errors
+@user_errors
 def book_command(
     course: Path | None,
     out_dir: Path,
@@ -212,7 +132,7 @@ def book_command(
         pdf_variant=pdf_variant,
         single_sided=single_sided,
     )
-    if _nothing_changed([printout], out_dir):
+    if nothing_changed([printout], out_dir):
         return
     click.echo(f"wrote {printout.path} ({printout.pages} pages)")
 
@@ -245,7 +165,7 @@ def book_command(
 @pdf_variant_option
 @jobs_option
 @force_option
-@_user_errors
+@user_errors
 def exam_command(
     exam: Path | None,
     out_dir: Path,
@@ -284,7 +204,7 @@ def exam_command(
         impose=impose,
         pdf_variant=pdf_variant,
     )
-    if _nothing_changed(made.printouts, out_dir):
+    if nothing_changed(made.printouts, out_dir):
         return
     for warning in made.warnings:
         click.echo(f"booklet: warning: {warning}", err=True)
@@ -325,7 +245,7 @@ def exam_command(
 )
 @lang_option
 @script_option
-@_user_errors
+@user_errors
 def scan_command(
     scans: tuple[Path, ...],
     exam: Path,
@@ -355,7 +275,7 @@ def scan_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The file to write (default: beside CONTENT, <name>.moodle.xml or <name>.gift.txt).",
 )
-@_user_errors
+@user_errors
 def export_command(form: str, content: Path, out_file: Path | None) -> None:
     """Write a lesson's, course's or exam's exercises as Moodle questions: Moodle XML or GIFT.
 
@@ -375,7 +295,7 @@ def export_command(form: str, content: Path, out_file: Path | None) -> None:
 @main.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @script_option
-@_user_errors
+@user_errors
 def check_command(files: tuple[Path, ...], script: str | None) -> None:
     """Validate lesson, course or exam FILES without rendering; every problem is listed as file:line:col.
 
@@ -419,7 +339,7 @@ def _counted(counts: dict[str, int]) -> list[str]:
 @main.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--fix", is_flag=True, help="Write the safe fixes into the files first; comments and layout are kept.")
-@_user_errors
+@user_errors
 def lint_command(paths: tuple[Path, ...], fix: bool) -> None:
     """Report typographic defects in lesson files (or folders of them) as file:line:col: code: message (fix).
 
@@ -445,7 +365,7 @@ def lint_command(paths: tuple[Path, ...], fix: bool) -> None:
     help="Port (0 or a busy one: any free port).",
 )
 @click.option("--no-browser", is_flag=True, help="Only print the address; do not open the web browser.")
-@_user_errors
+@user_errors
 def serve_command(folder: Path, port: int, no_browser: bool) -> None:
     """Open the studio for FOLDER (default: this one): edit lessons with their problems shown, see pages, print.
 
@@ -464,7 +384,7 @@ def serve_command(folder: Path, port: int, no_browser: bool) -> None:
     default=Path("."),
     help="Where to write it.",
 )
-@_user_errors
+@user_errors
 def new_command(kind: str, name: str, folder: Path) -> None:
     """Write NAME.yaml: a lesson, course or exam in Kazakh that builds as it is, to change into yours.
 
