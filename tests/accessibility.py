@@ -1,8 +1,9 @@
 """Reading a PDF's tags back, as a screen reader and a PDF/UA checker would.
 
 `audit(path)` walks the structure tree from the catalog and every content stream of every page
-(and the form XObjects they draw), and reports what the Matterhorn Protocol's machine-checkable
-points ask of a tagged file:
+(and the form XObjects they draw), and reports on these of the Matterhorn Protocol's
+machine-checkable points (not all of them: fonts, for one, are checked by the suite's font
+tests, and role maps, annotations and form fields are not used here):
 
 - the catalog: marked, with a language, the title shown, XMP metadata naming the standard
   and the same title as the document information;
