@@ -9,11 +9,13 @@ asks for, are done here, at the moment WeasyPrint paints and tags a page:
   foot of every page are repeated on every page: a reader must skip them, not read them as
   the page's text. WeasyPrint tags the text of margin boxes as content that belongs to no
   element; here it is painted as a pagination artifact (`/Artifact <</Type /Pagination>>`),
-  as is the text of any element of class `artifact` (the feet) or `strings` (the hidden
-  source of the running header's strings), and nothing of theirs enters the tree.
+  as is anything of an element of class `artifact` (the feet; the QR code, which is for
+  `booklet scan`, not for a reader; the example circles beside the answer sheet's
+  instructions, which say the same) or `strings` (the hidden source of the running
+  header's strings), and nothing of theirs enters the tree.
 - **Fields are findable.** A pupil's name is printed on a copy of a shared page by drawing a
   page of names over it (binding.py). So that the name is read where the name field is, the
-  structure elements of elements of class `field` (and the sheet's QR code) carry a private
+  structure elements of elements of class `field` carry a private
   mark (`/BookletField /name`) while the parts are bound; structure.py uses and removes it.
 
 - **Text is held by its element.** A paragraph's runs of text are its own content, not
@@ -243,10 +245,8 @@ def _classes(box: Any) -> frozenset[str]:
 
 
 def _field(box: Any) -> str | None:
-    """`name`, `form` or `qr` for the boxes a copy's stamp is drawn over (and the stamp's own)."""
+    """`name` or `form` for the fields a copy's stamp is drawn over (and the stamp's own)."""
     found = _classes(box)
-    if "exam-qr" in found:
-        return "qr"
     if "field" in found:
         return next((c for c in ("name", "form") if c in found), None)
     return None
