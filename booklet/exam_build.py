@@ -19,6 +19,7 @@ every part is made and bound are the files replaced.
 
 from __future__ import annotations
 
+import pickle
 import random
 import tempfile
 from collections.abc import Callable
@@ -129,6 +130,8 @@ def make_exam(
                 name = kind if index is None else f"{kind}-{index}"
                 parts[name] = Path(staging) / f"{name}.pdf"
                 parts[name].write_bytes(data)
+                if kind in result.trees:  # the part's structure tree, beside it (engine/binding.py)
+                    parts[name].with_suffix(".tree").write_bytes(pickle.dumps(result.trees[kind]))
             made[-1 - unit.part if index is None else index] = Parts({}, result.pages)
             if steps:
                 steps.step(labels.exam.grid if index is None else _named(unit.variant, labels))

@@ -10,11 +10,12 @@ and the pages of pupils' names to stamp on each copy.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from .engine.painting import Field, answers_and_furniture, field, without_answers, without_furniture
-from .engine.tagging import marking_fields
+from .engine.tagging import marking_fields, taken_tree
 from .errors import BookletError
 from .exam import Grid, Variant
 from .exam_pages import (
@@ -84,6 +85,8 @@ class Parts:
 
     files: dict[str, bytes]
     pages: dict[str, int]
+    trees: dict[str, list] = dataclasses.field(default_factory=dict)
+    """Each part's structure tree, as data (engine/tagging.py's `taken_tree`): not in its PDF."""
 
 
 def lay_out_unit(unit: VariantUnit | FrontUnit) -> Parts:
@@ -144,12 +147,13 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
         laid["feet"] = renderer.lay_out(feet_html(exam, labels, feet), folder, _what(exam, variant, "feet"))
         if laid["feet"].pages != len(feet):
             raise PaginationMismatch(f"{len(feet)} pupils' feet laid out on {laid['feet'].pages} pages")
-    files = {}
+    files, trees = {}, {}
     for kind, layout in laid.items():  # marked for binding: the key's answers join their questions,
         # a pupil's name the sheet's name field (engine/structure.py)
         with marking_fields(in_order=kind in _ANSWERED):
             files[kind] = renderer.bind([layout], _what(exam, variant, kind)).pdf
-    return Parts(files, {kind: layout.pages for kind, layout in laid.items()})
+            trees[kind] = taken_tree()
+    return Parts(files, {kind: layout.pages for kind, layout in laid.items()}, trees)
 
 
 def lay_out_answer_sheet(

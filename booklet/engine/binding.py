@@ -17,6 +17,7 @@ identifier, so the same parts give the same bytes.
 from __future__ import annotations
 
 import io
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -61,7 +62,9 @@ def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str)
 
         def tree(name: str) -> SourceTree:
             if name not in trees:
-                trees[name] = SourceTree(part(name))
+                data = parts[name].with_suffix(".tree")  # the part's tree as data, if it was written so
+                tree = pickle.loads(data.read_bytes()) if data.exists() else None
+                trees[name] = SourceTree(part(name), tree)
             return trees[name]
 
         out = pikepdf.new()

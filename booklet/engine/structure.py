@@ -33,27 +33,59 @@ from pikepdf import Array, Dictionary, Name
 
 from .tagging import FIELD, ORDER
 
-_KEPT = ("/A", "/Alt", "/ActualText", "/E", "/Lang", "/T", "/C")
-"""What an element keeps when copied, beside its type and kids (its /ID is renamed)."""
+_KEPT = ("A", "Alt", "ActualText", "E", "Lang", "T", "C", "ID")
+"""What an element keeps when copied, beside its type and kids (its ID is made unique)."""
+
+Element = tuple
+"""An element as structure data: (type, attributes, field, place, kids). The type is a name
+(`/P`); attributes map a key without its slash to a value (plain data from a part's tree,
+tagging.py, or pikepdf objects from a PDF's); field and place are the marks tagging.py gives
+while parts are bound (or None); each kid is an MCID (int), a marked-content reference in a
+form (`("mcr", mcid, form)`), or an element."""
 
 
 class SourceTree:
-    """The structure of a tagged PDF that pages are taken from: its elements by page."""
+    """The structure of a tagged PDF that pages are taken from: its elements by page, from
+    the structure data its part was written with (`tree`: tagging.py takes a part's tree out
+    of its PDF, which is then lighter to open and to parse) or else read from the PDF."""
 
-    def __init__(self, pdf: pikepdf.Pdf) -> None:
+    def __init__(self, pdf: pikepdf.Pdf, tree: list[list[Element]] | None = None) -> None:
         self.pdf = pdf
-        self.by_page: dict[tuple[int, int], list[Dictionary]] = {}
-        root = pdf.Root.get("/StructTreeRoot")
-        self.tagged = root is not None
-        if root is None:
-            return
-        for top in _tops(root):
-            page = _page_of(top)
-            if page is not None:
-                self.by_page.setdefault(page, []).append(top)
+        self.by_page: list[list[Element]] = tree if tree is not None else _read(pdf)
+        self.tagged = any(self.by_page)
 
-    def elements(self, index: int) -> list[Dictionary]:
-        return self.by_page.get(self.pdf.pages[index].obj.objgen, [])
+    def elements(self, index: int) -> list[Element]:
+        return self.by_page[index] if index < len(self.by_page) else []
+
+
+def _read(pdf: pikepdf.Pdf) -> list[list[Element]]:
+    """The elements of `pdf`'s structure tree under its Document, by the page they are on."""
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    by_page: list[list[Element]] = [[] for _ in pages]
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return by_page
+    for top in _tops(root):
+        page = _page_of(top)
+        if page in pages:
+            by_page[pages[page]].append(_element(top))
+    return by_page
+
+
+def _element(element: Dictionary) -> Element:
+    kids: list = []
+    for kid in _kids(element):
+        if isinstance(kid, int):
+            kids.append(kid)
+            continue
+        kind = kid.get("/Type")
+        if kind == Name.MCR:
+            kids.append(("mcr", int(kid.MCID), kid.get("/Stm")) if "/Stm" in kid else int(kid.MCID))
+        elif kind != Name.OBJR:  # an annotation (a link's) is not carried over
+            kids.append(_element(kid))
+    attributes = {key[1:]: element[key] for key in element.keys() if key[1:] in _KEPT}  # noqa: SIM118
+    field, place = element.get(FIELD), element.get(ORDER)
+    return (str(element.S), attributes, str(field) if field is not None else None, place, kids)
 
 
 def _tops(root: Dictionary) -> Iterator[Dictionary]:
@@ -242,32 +274,29 @@ class StructureWriter:
             page.obj.Tabs = Name.S
         describe(out, first, title)
 
-    def _copy(self, element: Dictionary, parent: Dictionary, copying: _Copying) -> Dictionary:
-        new = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=element.S, P=parent, Pg=copying.page))
-        keys = set(element.keys())
-        for key in keys.intersection(_KEPT):
-            new[key] = _direct(element[key], copying.prefix)
-        if "/ID" in keys:
-            new.ID = pikepdf.String(copying.prefix + str(element.ID))
-        if FIELD in keys:
-            self.field[new.objgen] = name = str(element[FIELD])
-            if copying.form is None:
-                self.page_fields.setdefault(copying.page.objgen, {}).setdefault(name, new)
-        if ORDER in keys:
-            self.order[new.objgen] = int(element[ORDER])
-        kids = []
-        for kid in _kids(element):
-            if isinstance(kid, int):
-                kids.append(self._content(kid, None, new, copying))
-                continue
-            kind = kid.get("/Type")
-            if kind == Name.MCR:
-                kids.append(self._content(int(kid.MCID), kid.get("/Stm"), new, copying))
-            elif kind == Name.OBJR:
-                continue  # an annotation (a link's): not carried over
+    def _copy(self, element: Element, parent: Dictionary, copying: _Copying) -> Dictionary:
+        kind, attributes, mark, place, kids = element
+        new = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=Name(kind), P=parent, Pg=copying.page))
+        for key, value in attributes.items():
+            if key == "ID":
+                new.ID = pikepdf.String(copying.prefix + str(value[1] if isinstance(value, tuple) else value))
             else:
-                kids.append(self._copy(kid, new, copying))
-        new.K = Array(kids)
+                new[f"/{key}"] = _attribute(value, copying.prefix)
+        if mark is not None:
+            self.field[new.objgen] = mark
+            if copying.form is None:
+                self.page_fields.setdefault(copying.page.objgen, {}).setdefault(mark, new)
+        if place is not None:
+            self.order[new.objgen] = int(place)
+        copied = []
+        for kid in kids:
+            if isinstance(kid, int):
+                copied.append(self._content(kid, None, new, copying))
+            elif kid[0] == "mcr":
+                copied.append(self._content(kid[1], kid[2], new, copying))
+            else:
+                copied.append(self._copy(kid, new, copying))
+        new.K = Array(copied)
         return new
 
     def _content(self, number: int, stream: pikepdf.Object | None, owner: Dictionary, copying: _Copying):
@@ -292,19 +321,30 @@ class StructureWriter:
         self.parents.append(self.out.make_indirect(Array([numbers.get(n) for n in range(max(numbers) + 1)])))
 
 
-def _direct(value: pikepdf.Object, prefix: str) -> pikepdf.Object:
-    """An element's attributes, copied: header cell identifiers in /Headers get `prefix`."""
-    if isinstance(value, Dictionary):
+def _attribute(value: object, prefix: str) -> object:
+    """An element's attribute as a PDF object: plain data from a part's tree (a name is a
+    string `/Layout`, a text string is `("s", text)`), or a PDF's own, copied; header cell
+    identifiers in /Headers get `prefix`, as the cells' IDs do."""
+    if isinstance(value, tuple):
+        return pikepdf.String(value[1])
+    if isinstance(value, str):
+        return Name(value) if value.startswith("/") else pikepdf.String(value)
+    if isinstance(value, dict | Dictionary):
         copied = Dictionary()
         for key, item in value.items():
-            if key == "/Headers" and isinstance(item, Array):
-                copied[key] = Array([pikepdf.String(prefix + str(header)) for header in item])
+            name = key if key.startswith("/") else f"/{key}"
+            if name == "/Headers":
+                copied[name] = Array([pikepdf.String(prefix + str(_text(header))) for header in item])
             else:
-                copied[key] = _direct(item, prefix)
+                copied[name] = _attribute(item, prefix)
         return copied
-    if isinstance(value, Array):
-        return Array([_direct(item, prefix) for item in value])
+    if isinstance(value, list | Array):
+        return Array([_attribute(item, prefix) for item in value])
     return value
+
+
+def _text(value: object) -> str:
+    return value[1] if isinstance(value, tuple) else str(value)
 
 
 def describe(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str | None = None) -> None:

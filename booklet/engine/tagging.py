@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pydyf
+from weasyprint import pdf as _pdf
 from weasyprint.document import Page
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
@@ -66,6 +67,17 @@ _places: dict[int, tuple[Any, dict[int, int]]] = {}
 order, by the elements' ids (`_places[0]` is the document whose page is being tagged)."""
 
 
+_trees: list[list[list[tuple]]] = []
+"""The structure trees of the parts written while marking (`taken_tree`)."""
+
+
+def taken_tree() -> list[list[tuple]]:
+    """The structure tree of the part just written while marking, as data (structure.py's
+    `Element`s, by page). A part's PDF goes without it: opening a PDF parses its one object
+    stream, tree and all, which for 40 variants' parts was 43 MiB of binding's memory."""
+    return _trees.pop()
+
+
 @contextmanager
 def marking_fields(in_order: bool = False) -> Iterator[None]:
     """Mark fields' structure elements in the PDFs written while inside (parts to be bound),
@@ -77,6 +89,7 @@ def marking_fields(in_order: bool = False) -> Iterator[None]:
     finally:
         _marking.pop()
         _places.clear()
+        _trees.clear()
 
 
 def install() -> None:
@@ -124,10 +137,61 @@ def install() -> None:
             _text_in_place(element, pdf, numbers)
             yield element
 
+    original_add_tags = _pdf.add_tags
+
+    def add_tags(pdf: Any, document: Any, version: Any, streams: Any) -> None:
+        start = len(pdf.objects)
+        original_add_tags(pdf, document, version, streams)
+        if _marking:  # a part, to be bound: its tree goes to the binding as data, not in its PDF
+            _trees.append(_tree(pdf))
+            del pdf.objects[start:]
+            del pdf.catalog["StructTreeRoot"]
+
+    _pdf.add_tags = add_tags
     paint._booklet = True  # type: ignore[attr-defined]
     Page.paint = paint  # type: ignore[method-assign]
     Stream.marked = marked  # type: ignore[method-assign]
     _tags._build_box_tree = build_box_tree
+
+
+def _tree(pdf: Any) -> list[list[tuple]]:
+    """The structure tree WeasyPrint built in `pdf` (pydyf objects) as data, by page."""
+    objects = pdf.objects
+
+    def resolved(reference: bytes) -> Any:
+        return objects[int(reference.split(b" ", 1)[0])]
+
+    def element(node: Any) -> tuple:
+        kids: list[Any] = []
+        for kid in node["K"]:
+            if isinstance(kid, int):
+                kids.append(kid)
+            elif (inner := resolved(kid)).get("Type") != "/OBJR":  # a link's annotation: not bound
+                kids.append(element(inner))
+        attributes = {key: _plain(node[key]) for key in _KEPT if key in node}
+        return (node["S"], attributes, node.get(FIELD[1:]), node.get(ORDER[1:]), kids)
+
+    pages = {reference: number for number, reference in enumerate(pdf.page_references)}
+    tree: list[list[tuple]] = [[] for _ in pages]
+    document = resolved(resolved(pdf.catalog["StructTreeRoot"])["K"][0])
+    for reference in document["K"]:
+        top = resolved(reference)
+        tree[pages[top["Pg"]]].append(element(top))
+    return tree
+
+
+_KEPT = ("A", "Alt", "ActualText", "E", "Lang", "T", "C", "ID")
+
+
+def _plain(value: Any) -> Any:
+    """A pydyf value as plain data: a text string as ("s", text), a name as "/Name"."""
+    if isinstance(value, pydyf.String):
+        return ("s", value.string)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _text_in_place(element: Any, pdf: Any, numbers: dict[int, bytes]) -> None:
