@@ -16,8 +16,10 @@ content is now on, and at the form XObject it is now inside, where it is one:
 - an imposed sheet holds two pages, each a form XObject: each page's elements point into its
   form, and the tree keeps the pages' order, 1, 2, 3 …, whatever order the sheets hold them in.
 
-The parent tree (which element each numbered content belongs to) is rebuilt for the new
-pages and forms, identifiers of header cells are made unique in the file, and links'
+A part's tree comes as data beside its PDF (tagging.py's `taken_tree`: a PDF with its tree
+in it is heavier to open); a PDF's own tree is read where there is no such data (an imposed
+file's pages are a bound file's). The parent tree (which element each numbered content
+belongs to) is rebuilt for the new pages and forms, identifiers of header cells are made unique in the file, and links'
 annotations are left out with the links (neither binding nor imposition carries them).
 """
 
