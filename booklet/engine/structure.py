@@ -33,10 +33,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .tagging import FIELD, ORDER
-
-_KEPT = ("A", "Alt", "ActualText", "E", "Lang", "T", "C", "ID")
-"""What an element keeps when copied, beside its type and kids (its ID is made unique)."""
+from .tagging import FIELD, KEPT, ORDER
 
 Element = tuple
 """An element as structure data: (type, attributes, field, place, kids). The type is a name
@@ -85,7 +82,7 @@ def _element(element: Dictionary) -> Element:
             kids.append(("mcr", int(kid.MCID), kid.get("/Stm")) if "/Stm" in kid else int(kid.MCID))
         elif kind != Name.OBJR:  # an annotation (a link's) is not carried over
             kids.append(_element(kid))
-    attributes = {key[1:]: element[key] for key in element.keys() if key[1:] in _KEPT}  # noqa: SIM118
+    attributes = {key[1:]: element[key] for key in element.keys() if key[1:] in KEPT}  # noqa: SIM118
     field, place = element.get(FIELD), element.get(ORDER)
     return (str(element.S), attributes, str(field) if field is not None else None, place, kids)
 

@@ -53,7 +53,7 @@ document order), while the parts laid out from one layout are bound (structure.p
 _painting: set[Any] = set()
 """The boxes of the margins of the page being painted (set by `Page.paint`)."""
 
-_inside: list[frozenset[int]] = []
+_inside: frozenset[int] = frozenset()
 """The ids of the elements of the page being painted that are artifacts (set by `Page.paint`)."""
 
 _artifacts: dict[int, tuple[Any, frozenset[int]]] = {}
@@ -99,19 +99,20 @@ def install() -> None:
     original_paint, original_marked, original_tree = Page.paint, Stream.marked, _tags._build_box_tree
 
     def paint(self: Page, stream: Stream, scale: float = 1) -> None:
+        global _inside
         _painting.clear()
         if stream._tags is not None:
             _painting.update(_furniture(self._page_box))
-            _inside.append(_artifact_elements(self._page_box))
+            _inside = _artifact_elements(self._page_box)
         try:
             original_paint(self, stream, scale)
         finally:
             _painting.clear()
-            _inside.clear()
+            _inside = frozenset()
 
     @contextmanager
     def marked(self: Stream, box: Any, tag: str) -> Iterator[None]:
-        if self._tags is None or (box not in _painting and id(getattr(box, "element", None)) not in _inside[-1]):
+        if self._tags is None or (box not in _painting and id(getattr(box, "element", None)) not in _inside):
             with original_marked(self, box, tag):
                 yield
             return
@@ -168,7 +169,7 @@ def _tree(pdf: Any) -> list[list[tuple]]:
                 kids.append(kid)
             elif (inner := resolved(kid)).get("Type") != "/OBJR":  # a link's annotation: not bound
                 kids.append(element(inner))
-        attributes = {key: _plain(node[key]) for key in _KEPT if key in node}
+        attributes = {key: _plain(node[key]) for key in KEPT if key in node}
         return (node["S"], attributes, node.get(FIELD[1:]), node.get(ORDER[1:]), kids)
 
     pages = {reference: number for number, reference in enumerate(pdf.page_references)}
@@ -180,7 +181,9 @@ def _tree(pdf: Any) -> list[list[tuple]]:
     return tree
 
 
-_KEPT = ("A", "Alt", "ActualText", "E", "Lang", "T", "C", "ID")
+KEPT = ("A", "Alt", "ActualText", "E", "Lang", "T", "C", "ID")
+"""What an element keeps when its part is bound, beside its type and kids (structure.py makes
+its ID unique in the bound file)."""
 
 
 def _plain(value: Any) -> Any:
