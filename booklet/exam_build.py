@@ -42,13 +42,13 @@ from .exam_pages import (
     summative_name,
     teacher_context,
 )
-from .exam_units import FrontUnit, Parts, VariantUnit, lay_out_unit
+from .exam_units import FrontUnit, GridFurniture, Parts, VariantUnit, lay_out_furniture, lay_out_unit
 from .labels import Labels
 from .latin import latin_exam
 from .lesson_build import page_settings
 from .model import Exam
 from .paper import current_paper, current_variant
-from .render import Renderer, current_renderer, rendering_with
+from .render import Renderer, rendering_with
 from .roster import Pupil, read_roster
 
 
@@ -139,8 +139,7 @@ def make_exam(
         with rendering_with(renderer):
             run_units(lay_out_unit, units, done, jobs)
         title = f"{exam.title} – {summative_name(exam, labels)}"
-        with rendering_with(renderer):
-            front = _front_furniture(exam, answers, labels, folder, seed, named, made, parts, staging)
+        front, furniture = _front_furniture(exam, answers, labels, folder, seed, named, made, parts, staging)
         documents = {
             "sheets": (_sheets(copies, made), title),
             "answer-sheets": (
@@ -151,12 +150,23 @@ def make_exam(
         }
         # Imposed, each copy is padded to whole sheets by the imposition, not with blank pages.
         bindings = [
-            Binding(kind, _padded(groups, duplex and not imposed), parts, title, imposed, duplex, _sizes(groups))
+            Binding(
+                kind,
+                _padded(groups, duplex and not imposed),
+                parts,
+                title,
+                imposed,
+                duplex,
+                _sizes(groups),
+                furniture if kind == "keys" else None,
+            )
             for kind, (groups, title) in documents.items()
             if groups
         ]
         bound: dict[str, tuple[bytes, int]] = {}
-        run_units(bind_unit, bindings, lambda binding, data: bound.__setitem__(binding.kind, data), jobs)
+        first = sorted(bindings, key=lambda binding: binding.kind != "keys")  # the longest: the grid's furniture too
+        with rendering_with(renderer):
+            run_units(bind_unit, first, lambda binding, data: bound.__setitem__(binding.kind, data), jobs)
         files = [(b.kind, f"{exam.id}-{b.kind}.pdf", *bound[b.kind]) for b in bindings]
     return MadeExam(exam.id, files, seed, derived, copies, steps)
 
@@ -176,10 +186,14 @@ class Binding:
     duplex: bool = False
     documents: tuple[int, ...] = ()
     """The pages of each copy (or each variant's key) in the file, kept whole when imposed."""
+    furniture: GridFurniture | None = None
+    """The teacher's pages' header and footer, a part of the keys, to lay out first."""
 
 
 def bind_unit(binding: Binding) -> tuple[bytes, int]:
     """The bound file and its pages (imposed: the sides of its sheets)."""
+    if binding.furniture is not None:
+        lay_out_furniture(binding.furniture)
     pdf = bind(binding.pages, binding.parts, binding.title)
     if binding.imposed is None:
         return pdf, len(binding.pages)
@@ -239,17 +253,17 @@ def _front_furniture(
     made: dict[int, Parts],
     parts: dict[str, Path],
     staging: str,
-) -> list[int]:
+) -> tuple[list[int], GridFurniture]:
     """The teacher's pages were laid out a grid page at a time, without running header and
-    footer; their header and footer («Бет 2 / 8» over all of them) are laid out here, on empty
-    pages, to be drawn over them (as a sheet's are over its key's pages). Returns each grid
-    part's pages, in order."""
+    footer; their header and footer («Бет 2 / 8» over all of them) are laid out on empty
+    pages, to be drawn over them (as a sheet's are over its key's pages), by the keys'
+    binding. Returns each grid part's pages, in order, and that furniture to lay out."""
     counts = [made.pop(-1 - part).pages["front"] for part in range(grid_parts(answers))]
     context = teacher_context(exam, answers, labels, seed, named)
-    furniture = current_renderer().render(furniture_html(context, sum(counts)), folder, f"{exam.id} grid furniture")
     parts["front-furniture"] = Path(staging) / "front-furniture.pdf"
-    parts["front-furniture"].write_bytes(furniture.pdf)
-    return counts
+    html = furniture_html(context, sum(counts))
+    what = f"{exam.id} grid furniture"
+    return counts, GridFurniture(html, folder, what, parts["front-furniture"], current_paper(), current_variant())
 
 
 def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: list[int]) -> list[list[Placed]]:

@@ -11,6 +11,7 @@ and the pages of pupils' names to stamp on each copy.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +79,29 @@ class FrontUnit:
 
 
 @dataclass(frozen=True)
+class GridFurniture:
+    """The running header and footer of the teacher's pages («Бет 2 / 8» over every grid page),
+    laid out on empty pages to be drawn over them. It needs only the grid's page counts, so
+    it is laid out by the worker that binds the keys, beside the one binding the sheets (in
+    the build's own process, it was a third of a second with every worker idle)."""
+
+    html: str
+    folder: Path
+    what: str
+    path: Path
+    """Where the part is written (a `.tree` beside it: its structure tree, as data)."""
+    paper: str = "a4"
+    pdf_variant: str = "pdf/ua-1"
+
+
+def lay_out_furniture(furniture: GridFurniture) -> None:
+    """Write the teacher's pages' header and footer as a part, at `furniture.path`."""
+    with on_paper(furniture.paper), writing_as(furniture.pdf_variant), marking_fields():
+        furniture.path.write_bytes(current_renderer().render(furniture.html, furniture.folder, furniture.what).pdf)
+        furniture.path.with_suffix(".tree").write_bytes(pickle.dumps(taken_tree()))
+
+
+@dataclass(frozen=True)
 class Parts:
     """A unit's documents as PDFs, by kind, with their page counts. A variant's are the key,
     the sheet (the key's pages without the answers), the marking scheme, the answer sheet and
@@ -101,7 +125,10 @@ def _lay_out_unit(unit: VariantUnit | FrontUnit, renderer: Renderer) -> Parts:
         what = f"{unit.exam.id} grid {unit.part + 1}"
         laid = renderer.lay_out(html, unit.folder, what)
         bare = laid.repainted([without_furniture(page) for page in laid.document.pages], laid.document.metadata.title)
-        return Parts({f"front-{unit.part}": renderer.bind([bare], what).pdf}, {"front": laid.pages})
+        with marking_fields():  # its tree as data, as a variant's parts have theirs
+            pdf = renderer.bind([bare], what).pdf
+            tree = taken_tree()
+        return Parts({f"front-{unit.part}": pdf}, {"front": laid.pages}, {f"front-{unit.part}": tree})
     return lay_out_variant(unit, renderer)
 
 

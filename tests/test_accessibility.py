@@ -8,6 +8,7 @@ painted content is either in the tree or an artifact.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pdfplumber
 import pikepdf
@@ -153,6 +154,51 @@ def test_a_pupils_name_is_read_in_the_name_field_of_their_copy(class_set):  # no
     assert report.elements[name].tag == "Span" and report.elements[line].tag == "Div"
     assert report.elements[name].parent == line, "the name is read in the line of its label"
     assert name > line and report.elements[name].text_ids[-1][1] is not None
+
+
+def test_a_bound_files_tree_is_an_update_that_readers_take_as_qpdf_would_write_it(class_set):  # noqa: F811
+    """The bound file's structure is written as text, after pikepdf saved the pages
+    (engine/structure.py): qpdf reads the same tree from it as from the file it rewrites
+    whole, and the update is what it claims (its cross-reference stream, the previous one)."""
+    data = class_set.files["keys"].data
+    assert data.count(b"%%EOF") == 2, "the pages, then the tree"
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert "/Prev" in pdf.trailer and pdf.trailer.Type == "/XRef"
+        rewritten = _saved(pdf)
+    first, second = audit(data), audit(rewritten)
+    assert first.problems == [] and second.problems == []
+
+    def read(report) -> list:  # forms by whether there is one: rewritten, their numbers change
+        return [(e.tag, e.parent, [(p, f is not None, n) for p, f, n in e.text_ids]) for e in report.elements]
+
+    assert read(first) == read(second)
+    assert len(first.elements) > 300
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (("s", "Аты-жөні (толық)"), pikepdf.String("Аты-жөні (толық)")),
+        (("s", r"a (b) \ c"), pikepdf.String(r"a (b) \ c")),
+        ("/Table", pikepdf.Name.Table),
+        (2, 2),
+        (0.5, Decimal("0.5")),
+        (True, True),
+        ({"O": "/Table", "ColSpan": 2, "Headers": [("s", "63-0-0")]}, None),
+        ([1, "/Row", ("s", "x")], pikepdf.Array([1, pikepdf.Name.Row, pikepdf.String("x")])),
+    ],
+)
+def test_structure_attributes_are_written_as_the_pdf_values_they_were(value, expected):
+    from booklet.engine.structure import _value
+
+    parsed = pikepdf.Object.parse(_value(value, "p7-").encode())
+    if isinstance(value, dict):  # header cells' identifiers get the copy's prefix, as the cells' IDs do
+        assert str(parsed.O) == "/Table" and parsed.ColSpan == 2
+        assert [str(h) for h in parsed.Headers] == ["p7-63-0-0"]
+    elif isinstance(expected, pikepdf.Object):
+        assert parsed == expected
+    else:
+        assert parsed == expected and type(parsed) is type(expected)
 
 
 def test_imposed_pages_read_in_their_order_not_the_sheets(tmp_path):

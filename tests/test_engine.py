@@ -108,7 +108,9 @@ def test_a_named_copy_is_its_variant_with_the_name_and_nothing_else(exam_sets):
                     assert difference.crop(band).getbbox() is not None, "the name at the foot"
                     difference.paste(0, band)
                 else:
-                    assert difference.crop((0, int(FOOT * 60 / 72), difference.width, difference.height)).getbbox() is None
+                    assert (
+                        difference.crop((0, int(FOOT * 60 / 72), difference.width, difference.height)).getbbox() is None
+                    )
                 if page:
                     assert difference.getbbox() is None
                     continue

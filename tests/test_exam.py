@@ -440,9 +440,7 @@ def test_pools_are_dealt_evenly_across_variants(sample):
 
 
 def test_a_section_that_keeps_its_order_keeps_it_in_every_variant(sample):
-    kept = sample.model_copy(
-        update={"sections": [s.model_copy(update={"shuffle": False}) for s in sample.sections]}
-    )
+    kept = sample.model_copy(update={"sections": [s.model_copy(update={"shuffle": False}) for s in sample.sections]})
     orders = set()
     for variant in derive_variants(kept, 2026, 4):
         sources = [task.source[:4] for task in variant.tasks]

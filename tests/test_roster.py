@@ -122,7 +122,9 @@ def test_a_quotation_mark_never_closed_is_an_error_not_one_long_name(tmp_path):
 
 
 def test_a_title_row_is_skipped_and_surname_and_given_name_are_joined(tmp_path):
-    path = write(tmp_path, "9 Ә сыныбы, 2026–2027 оқу жылы;;\n\n№;Тегі;Аты;Сынып\n1;Әлиев;Нұрлан;9 Ә\n2;Сәтбаева;Дана;9 Ә\n")
+    path = write(
+        tmp_path, "9 Ә сыныбы, 2026–2027 оқу жылы;;\n\n№;Тегі;Аты;Сынып\n1;Әлиев;Нұрлан;9 Ә\n2;Сәтбаева;Дана;9 Ә\n"
+    )
     assert read_roster(path) == (Pupil("Әлиев Нұрлан", 4, "9 Ә"), Pupil("Сәтбаева Дана", 5, "9 Ә"))
 
 
@@ -135,8 +137,13 @@ def test_an_xlsx_class_list_with_a_title_and_numbers(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
-    for row in (["9 Ә сыныбының тізімі"], [], ["№", "Тегі", "Аты", "Әкесінің аты", "Сынып"],
-                [1, "Әлиев", "Нұрлан", "Серікұлы", "9 Ә"], [2.0, "Құрманғазы", "Үміт", None, 9]):
+    for row in (
+        ["9 Ә сыныбының тізімі"],
+        [],
+        ["№", "Тегі", "Аты", "Әкесінің аты", "Сынып"],
+        [1, "Әлиев", "Нұрлан", "Серікұлы", "9 Ә"],
+        [2.0, "Құрманғазы", "Үміт", None, 9],
+    ):
         sheet.append(row)
     book.save(tmp_path / "class.xlsx")
     assert read_roster(tmp_path / "class.xlsx") == (

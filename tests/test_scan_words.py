@@ -24,8 +24,17 @@ def test_every_language_has_its_words():
         words_for("de")
 
 
-NUMBERED = {"task_number", "page_number", "incomplete_doubts", "descriptor_label", "item_number",
-            "descriptor_number", "descriptor_points", "line_number", "leaves_incomplete"}
+NUMBERED = {
+    "task_number",
+    "page_number",
+    "incomplete_doubts",
+    "descriptor_label",
+    "item_number",
+    "descriptor_number",
+    "descriptor_points",
+    "line_number",
+    "leaves_incomplete",
+}
 """The phrases with a number in them, as `{n}`."""
 
 

@@ -20,7 +20,9 @@ SCHOOL = "school: №12 мектеп-гимназия\nteacher: Серікова
 def _with(path: Path, extra: str) -> None:
     """`path` with `extra` keys after its author line."""
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^(author: .*\n)", lambda m: m.group(1) + extra, text, count=1, flags=re.M), encoding="utf-8")
+    path.write_text(
+        re.sub(r"^(author: .*\n)", lambda m: m.group(1) + extra, text, count=1, flags=re.M), encoding="utf-8"
+    )
 
 
 @pytest.fixture

@@ -42,7 +42,9 @@ def _bundled(kind: str, key: str) -> list:
     for path in sorted(CONTENT.glob("*-*.yaml")):
         lesson = yaml.safe_load(path.read_text(encoding="utf-8"))
         if kind == "tables":
-            found += [row for table in lesson["tables"] if table["columns"] == ["Мәселе", "Дерек"] for row in table["rows"]]
+            found += [
+                row for table in lesson["tables"] if table["columns"] == ["Мәселе", "Дерек"] for row in table["rows"]
+            ]
         else:
             found += [item for e in lesson["worksheet"]["exercises"] if e["type"] == kind for item in e[key]]
     return found
@@ -135,7 +137,9 @@ def long_worksheet(tmp_path_factory, renderer):
 
     def change(data):
         data["title"] = LONG_TITLE
-        data["worksheet"]["exercises"].insert(1, {"type": "true_false", "statements": _bundled("true_false", "statements")})
+        data["worksheet"]["exercises"].insert(
+            1, {"type": "true_false", "statements": _bundled("true_false", "statements")}
+        )
 
     folder = tmp_path_factory.mktemp("long-worksheet")
     lesson = load_lesson(_lesson(folder, change))
@@ -151,7 +155,10 @@ def test_a_long_exercise_splits_between_items_and_short_ones_stay_whole(long_wor
     pages = [text.page_of(f"{n}. {s.statement}") for n, s in enumerate(statements, start=1)]  # never split inside
     assert pages[0] == 0 and pages[-1] == 1
     assert len(text.pages) == 3
-    for heading, last in (("3-тапсырма", "Қазақ өлкелік партия комитетінің хатшысы"), ("5-тапсырма", "Учаскелер Қарағандыда түйісті.")):
+    for heading, last in (
+        ("3-тапсырма", "Қазақ өлкелік партия комитетінің хатшысы"),
+        ("5-тапсырма", "Учаскелер Қарағандыда түйісті."),
+    ):
         assert text.page_of(heading) == text.page_of(last), f"{heading} is short and stays on one page"
 
 

@@ -104,7 +104,7 @@ def bind(pages: Sequence[Placed | Blank], parts: Mapping[str, Path], title: str)
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
             min_version=first.pdf_version if first is not None else "",
         )
-        return buffer.getvalue()
+        return structure.written(buffer.getvalue())
 
 
 def _fresh_page(out: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Page:

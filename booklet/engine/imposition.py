@@ -77,7 +77,7 @@ def _placed(source: pikepdf.Pdf, sides: list[tuple[int | None, int | None]]) -> 
     out = pikepdf.new()
     forms: dict[int, pikepdf.Object] = {}
     tree, structure = SourceTree(source), StructureWriter(out)
-    elements: dict[int, list[pikepdf.Dictionary]] = {}
+    elements: dict[int, list] = {}
     """Each page's structure elements, put in the tree in the pages' order, not the sheets'."""
 
     def form(index: int) -> pikepdf.Object:
@@ -111,7 +111,7 @@ def _placed(source: pikepdf.Pdf, sides: list[tuple[int | None, int | None]]) -> 
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
         min_version=source.pdf_version,
     )
-    return buffer.getvalue()
+    return structure.written(buffer.getvalue())
 
 
 def _placement(page: pikepdf.Page, x: float, width: float, height: float, name: str) -> bytes:
