@@ -42,7 +42,7 @@ from .exam_pages import (
     summative_name,
     teacher_context,
 )
-from .exam_units import FrontUnit, GridFurniture, Parts, VariantUnit, lay_out_furniture, lay_out_unit
+from .exam_units import FrontUnit, FurnitureUnit, Parts, VariantUnit, lay_out_unit
 from .labels import Labels
 from .latin import latin_exam
 from .lesson_build import page_settings
@@ -107,7 +107,7 @@ def make_exam(
     # The grid first: it is the largest unit (a column per variant), and last it would leave
     # every other worker idle while it is laid out (30 variants: about 2 s of one core).
     answers = grid(list(derived))
-    units: list[VariantUnit | FrontUnit] = [
+    units: list[VariantUnit | FrontUnit | FurnitureUnit] = [
         FrontUnit(exam, answers, labels, folder, seed, named, part, current_paper(), current_variant())
         for part in range(grid_parts(answers))
     ]
@@ -124,7 +124,7 @@ def make_exam(
         made: dict[int, Parts] = {}
         """Each variant's parts, by variant index; their bytes are on disk, in `staging`."""
 
-        def done(unit: VariantUnit | FrontUnit, result: Parts) -> None:
+        def done(unit: VariantUnit | FrontUnit | FurnitureUnit, result: Parts) -> None:
             index = unit.variant.index if isinstance(unit, VariantUnit) else None
             for kind, data in result.files.items():
                 name = kind if index is None else f"{kind}-{index}"
@@ -132,14 +132,18 @@ def make_exam(
                 parts[name].write_bytes(data)
                 if kind in result.trees:  # the part's structure tree, beside it (engine/binding.py)
                     parts[name].with_suffix(".tree").write_bytes(pickle.dumps(result.trees[kind]))
+            if isinstance(unit, FurnitureUnit):
+                return
             made[-1 - unit.part if index is None else index] = Parts({}, result.pages)
+            if isinstance(unit, FrontUnit) and unit.part == grid_parts(answers) - 1:  # the grid's pages are counted
+                units.append(_front_furniture(exam, answers, labels, folder, seed, named, made))
             if steps:
                 steps.step(labels.exam.grid if index is None else _named(unit.variant, labels))
 
         with rendering_with(renderer):
             run_units(lay_out_unit, units, done, jobs)
         title = f"{exam.title} – {summative_name(exam, labels)}"
-        front, furniture = _front_furniture(exam, answers, labels, folder, seed, named, made, parts, staging)
+        front = [made.pop(-1 - part).pages["front"] for part in range(grid_parts(answers))]
         documents = {
             "sheets": (_sheets(copies, made), title),
             "answer-sheets": (
@@ -150,23 +154,13 @@ def make_exam(
         }
         # Imposed, each copy is padded to whole sheets by the imposition, not with blank pages.
         bindings = [
-            Binding(
-                kind,
-                _padded(groups, duplex and not imposed),
-                parts,
-                title,
-                imposed,
-                duplex,
-                _sizes(groups),
-                furniture if kind == "keys" else None,
-            )
+            Binding(kind, _padded(groups, duplex and not imposed), parts, title, imposed, duplex, _sizes(groups))
             for kind, (groups, title) in documents.items()
             if groups
         ]
         bound: dict[str, tuple[bytes, int]] = {}
-        first = sorted(bindings, key=lambda binding: binding.kind != "keys")  # the longest: the grid's furniture too
-        with rendering_with(renderer):
-            run_units(bind_unit, first, lambda binding, data: bound.__setitem__(binding.kind, data), jobs)
+        first = sorted(bindings, key=lambda binding: binding.kind != "keys")  # the longest first
+        run_units(bind_unit, first, lambda binding, data: bound.__setitem__(binding.kind, data), jobs)
         files = [(b.kind, f"{exam.id}-{b.kind}.pdf", *bound[b.kind]) for b in bindings]
     return MadeExam(exam.id, files, seed, derived, copies, steps)
 
@@ -174,8 +168,8 @@ def make_exam(
 @dataclass(frozen=True)
 class Binding:
     """One file of the set to bind from the parts: the files are bound side by side, one per
-    worker, as the sheets and the keys take about as long as each other (0.3 s each for 30
-    variants, mostly merging the fonts) and nothing else is left to do."""
+    worker, the keys first, as the longest (30 variants: about 0.5 s, the sheets 0.3 s,
+    mostly merging the fonts and writing the structure tree); nothing else is left to do."""
 
     kind: str
     pages: list[Placed | Blank]
@@ -186,14 +180,10 @@ class Binding:
     duplex: bool = False
     documents: tuple[int, ...] = ()
     """The pages of each copy (or each variant's key) in the file, kept whole when imposed."""
-    furniture: GridFurniture | None = None
-    """The teacher's pages' header and footer, a part of the keys, to lay out first."""
 
 
 def bind_unit(binding: Binding) -> tuple[bytes, int]:
     """The bound file and its pages (imposed: the sides of its sheets)."""
-    if binding.furniture is not None:
-        lay_out_furniture(binding.furniture)
     pdf = bind(binding.pages, binding.parts, binding.title)
     if binding.imposed is None:
         return pdf, len(binding.pages)
@@ -244,26 +234,15 @@ def _copy(copy: Copy, made: dict[int, Parts], kind: str, which: int, copies: tup
 
 
 def _front_furniture(
-    exam: Exam,
-    answers: Grid,
-    labels: Labels,
-    folder: Path,
-    seed: int,
-    named: tuple[Copy, ...],
-    made: dict[int, Parts],
-    parts: dict[str, Path],
-    staging: str,
-) -> tuple[list[int], GridFurniture]:
-    """The teacher's pages were laid out a grid page at a time, without running header and
+    exam: Exam, answers: Grid, labels: Labels, folder: Path, seed: int, named: tuple[Copy, ...], made: dict[int, Parts]
+) -> FurnitureUnit:
+    """The teacher's pages are laid out a grid page at a time, without running header and
     footer; their header and footer («Бет 2 / 8» over all of them) are laid out on empty
-    pages, to be drawn over them (as a sheet's are over its key's pages), by the keys'
-    binding. Returns each grid part's pages, in order, and that furniture to lay out."""
-    counts = [made.pop(-1 - part).pages["front"] for part in range(grid_parts(answers))]
-    context = teacher_context(exam, answers, labels, seed, named)
-    parts["front-furniture"] = Path(staging) / "front-furniture.pdf"
-    html = furniture_html(context, sum(counts))
-    what = f"{exam.id} grid furniture"
-    return counts, GridFurniture(html, folder, what, parts["front-furniture"], current_paper(), current_variant())
+    pages, to be drawn over them (as a sheet's are over its key's pages), once the grid's
+    pages (in `made`) are counted."""
+    pages = sum(made[-1 - part].pages["front"] for part in range(grid_parts(answers)))
+    html = furniture_html(teacher_context(exam, answers, labels, seed, named), pages)
+    return FurnitureUnit(html, folder, f"{exam.id} grid furniture", current_paper(), current_variant())
 
 
 def _keys(variants: tuple[Variant, ...], made: dict[int, Parts], front: list[int]) -> list[list[Placed]]:

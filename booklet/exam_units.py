@@ -11,7 +11,6 @@ and the pages of pupils' names to stamp on each copy.
 from __future__ import annotations
 
 import dataclasses
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,26 +78,18 @@ class FrontUnit:
 
 
 @dataclass(frozen=True)
-class GridFurniture:
-    """The running header and footer of the teacher's pages («Бет 2 / 8» over every grid page),
-    laid out on empty pages to be drawn over them. It needs only the grid's page counts, so
-    it is laid out by the worker that binds the keys, beside the one binding the sheets (in
-    the build's own process, it was a third of a second with every worker idle)."""
+class FurnitureUnit:
+    """The running header and footer of the teacher's pages («Бет 2 / 8» over all of them),
+    laid out on empty pages to be drawn over them. It needs the grid's page count, so the
+    build adds it once the grid's units are done, for a worker to lay out among the variants
+    (engine/workers.py's `run_units`): after them all, it was a third of a second with every
+    worker idle."""
 
     html: str
     folder: Path
     what: str
-    path: Path
-    """Where the part is written (a `.tree` beside it: its structure tree, as data)."""
     paper: str = "a4"
     pdf_variant: str = "pdf/ua-1"
-
-
-def lay_out_furniture(furniture: GridFurniture) -> None:
-    """Write the teacher's pages' header and footer as a part, at `furniture.path`."""
-    with on_paper(furniture.paper), writing_as(furniture.pdf_variant), marking_fields():
-        furniture.path.write_bytes(current_renderer().render(furniture.html, furniture.folder, furniture.what).pdf)
-        furniture.path.with_suffix(".tree").write_bytes(pickle.dumps(taken_tree()))
 
 
 @dataclass(frozen=True)
@@ -113,13 +104,20 @@ class Parts:
     """Each part's structure tree, as data (engine/tagging.py's `taken_tree`): not in its PDF."""
 
 
-def lay_out_unit(unit: VariantUnit | FrontUnit) -> Parts:
+def lay_out_unit(unit: VariantUnit | FrontUnit | FurnitureUnit) -> Parts:
     """The PDFs of one unit, laid out on its paper. Runs in a worker process, or in the build's own."""
     with on_paper(unit.paper), writing_as(unit.pdf_variant):
         return _lay_out_unit(unit, current_renderer())
 
 
-def _lay_out_unit(unit: VariantUnit | FrontUnit, renderer: Renderer) -> Parts:
+def _lay_out_unit(unit: VariantUnit | FrontUnit | FurnitureUnit, renderer: Renderer) -> Parts:
+    if isinstance(unit, FurnitureUnit):
+        with marking_fields():  # its tree as data, as a variant's parts have theirs
+            furniture = renderer.render(unit.html, unit.folder, unit.what)
+            tree = taken_tree()
+        return Parts(
+            {"front-furniture": furniture.pdf}, {"front-furniture": furniture.pages}, {"front-furniture": tree}
+        )
     if isinstance(unit, FrontUnit):
         html = teacher_html(unit.exam, unit.grid, unit.labels, unit.seed, unit.named, unit.part)
         what = f"{unit.exam.id} grid {unit.part + 1}"

@@ -213,6 +213,26 @@ def test_an_error_in_a_worker_reaches_the_caller_with_the_workers_traceback():
     assert "_raises" in str(raised.value.__cause__)
 
 
+def _squared(unit: int) -> tuple[int, int]:
+    return unit, unit * unit
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_a_unit_added_by_done_runs_after_those_before_it_and_is_done_in_order(jobs):
+    """The exam's build adds the teacher's pages' header and footer once the grid's pages are
+    counted: the added unit must run, also when every worker is idle by then, and come last."""
+    units = [1, 2, 3]
+    seen: list[tuple[int, int]] = []
+
+    def done(unit: int, result: tuple[int, int]) -> None:
+        seen.append(result)
+        if unit in (1, 3) and len(units) < 6:
+            units.append(unit * 10)  # after 3 (the last unit): every worker is idle
+
+    run_units(_squared, units, done, jobs=jobs)
+    assert seen == [(1, 1), (2, 4), (3, 9), (10, 100), (30, 900)]
+
+
 def _garbage_settings(unit: int) -> tuple[bool, tuple[int, ...]]:
     return gc.get_freeze_count() > 0, gc.get_threshold()
 

@@ -57,7 +57,11 @@ def run_units(
 ) -> None:
     """`done(unit, work(unit))` for every unit, in the order of `units`, with `work` running in
     up to `jobs` processes (default: every core). With one job, or one unit, everything runs in
-    this process. `work` must be a module-level function and the units picklable."""
+    this process. `work` must be a module-level function and the units picklable.
+
+    `done` may append units to `units` (a list): a unit that can only be made once earlier
+    ones are done (the teacher's pages' header and footer, once the grid's pages are counted)
+    runs after the units before it, in the same workers, instead of after them all."""
     if jobs is not None and jobs < 1:
         raise BookletError(f"--jobs must be 1 or more, not {jobs}")
     workers = min(jobs or cores(), len(units))
@@ -110,19 +114,20 @@ class _Crew:
 
     def run(self, units: Sequence[Unit], done: Callable[[Unit, Result], None]) -> None:
         """Hand each idle worker the next unit; call `done` in the order of the units."""
-        waiting = iter(enumerate(units))
         busy: dict[Connection, int] = {}
         finished: dict[int, Result] = {}
-        given = 0
+        given = sent = 0
+        idle = list(self.ends)
 
-        def give(end: Connection) -> None:
-            item = next(waiting, None)
-            if item is not None:
-                _send(end, item)
-                busy[end] = item[0]
+        def give() -> None:
+            nonlocal sent
+            while idle and sent < len(units):  # `units` may have grown (see run_units)
+                end = idle.pop(0)
+                _send(end, (sent, units[sent]))
+                busy[end] = sent
+                sent += 1
 
-        for end in self.ends:
-            give(end)
+        give()
         while given < len(units):
             for end in wait(list(busy)):
                 number, ok, result = _receive(end)
@@ -132,10 +137,12 @@ class _Crew:
                     error.__cause__ = _RemoteTraceback(text)
                     raise error
                 finished[number] = result
-                give(end)
+                idle.append(end)
+            give()
             while given in finished:
                 done(units[given], finished.pop(given))
                 given += 1
+            give()
 
     def dismiss(self) -> None:
         """Tell every worker there is no more work, and wait for it to go."""
