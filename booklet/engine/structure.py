@@ -349,7 +349,8 @@ class StructureWriter:
         forms = {objgen: holders[key] for objgen, key in self.key_of.items()}
         elements = self._numbered(size)
         after = size + len(elements)
-        objects = [(element.number, _element_text(element, root, pages, forms)) for element in elements]
+        text = _Text(root, pages, forms)
+        objects = [(element.number, text.element(element)) for element in elements]
         for key, numbers in enumerate(self.parents):
             owners = (numbers.get(n) for n in range(max(numbers) + 1))
             objects.append((after + key, "[" + " ".join(f"{e.number} 0 R" if e else "null" for e in owners) + "]"))
@@ -449,29 +450,51 @@ def _holders(pdf: pikepdf.Pdf) -> dict[int, int]:
     return found
 
 
-def _element_text(
-    element: _Element, root: int, pages: dict[tuple[int, int], int], forms: dict[tuple[int, int], int]
-) -> str:
-    """`element` as a PDF dictionary, its references by object number."""
-    parent = element.parent.number if element.parent is not None else root
-    text = [f"<</Type/StructElem/S{_name(element.kind)}/P {parent} 0 R"]
-    if element.page is not None:
-        text.append(f"/Pg {pages[element.page]} 0 R")
-    for key, value in element.attributes.items():
-        if key == "ID":
-            text.append("/ID" + _string(element.prefix + _text(value)))
-        else:
-            text.append(_entry(key, _value(value, element.prefix)))
-    kids = []
-    for kid in element.kids:
-        if isinstance(kid, _Element):
-            kids.append(f"{kid.number} 0 R")
-        elif isinstance(kid, _Marked):
-            kids.append(f"<</Type/MCR/Pg {pages[kid.page]} 0 R/Stm {forms[kid.form]} 0 R/MCID {kid.mcid}>>")
-        else:
-            kids.append(str(kid))
-    text.append("/K[" + " ".join(kids) + "]>>")
-    return "".join(text)
+class _Text:
+    """Elements as PDF dictionaries, their references by object number. The attributes of the
+    elements copied from one source element (a variant's page, in every pupil's copy) are
+    written once, unless they name header cells, whose identifiers differ per copy."""
+
+    def __init__(self, root: int, pages: dict[tuple[int, int], int], forms: dict[tuple[int, int], int]) -> None:
+        self.root, self.pages, self.forms = root, pages, forms
+        self.written: dict[int, str] = {}
+        """id(attributes) -> their text, for attributes the same in every copy (kept alive by
+        the elements that hold them, so an id is not reused while this lives)."""
+
+    def element(self, element: _Element) -> str:
+        pages = self.pages
+        parent = element.parent.number if element.parent is not None else self.root
+        head = f"<</Type/StructElem/S{_name(element.kind)}/P {parent} 0 R"
+        if element.page is not None:
+            head += f"/Pg {pages[element.page]} 0 R"
+        attributes = element.attributes
+        text = self.written.get(id(attributes)) if attributes else ""
+        if text is None:
+            text = "".join(_attribute(key, value, element.prefix) for key, value in attributes.items())
+            if not _copied_apart(attributes):
+                self.written[id(attributes)] = text
+        kids = []
+        for kid in element.kids:
+            if type(kid) is int:
+                kids.append(str(kid))
+            elif isinstance(kid, _Element):
+                kids.append(f"{kid.number} 0 R")
+            else:
+                kids.append(f"<</Type/MCR/Pg {pages[kid.page]} 0 R/Stm {self.forms[kid.form]} 0 R/MCID {kid.mcid}>>")
+        return f"{head}{text}/K[{' '.join(kids)}]>>"
+
+
+def _attribute(key: str, value: object, prefix: str) -> str:
+    if key == "ID":
+        return "/ID" + _string(prefix + _text(value))
+    return _entry(key, _value(value, prefix))
+
+
+def _copied_apart(attributes: dict) -> bool:
+    """Whether `attributes` differ from copy to copy: an ID, or the IDs of header cells."""
+    return "ID" in attributes or any(
+        isinstance(value, dict) and ("Headers" in value or "/Headers" in value) for value in attributes.values()
+    )
 
 
 def _value(value: object, prefix: str) -> str:
