@@ -365,3 +365,59 @@ def test_a_build_with_nothing_to_do_loads_neither_pydantic_nor_weasyprint(tmp_pa
     second = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True, text=True, check=True)
     assert "nothing changed since the last build: every-kind-tables.pdf" in second.stdout
     assert second.stdout.rstrip().endswith("[]")
+
+
+def _part(path: Path, pages: int, word: str) -> Path:
+    """A small PDF of `pages` pages, each drawing `word` and its page number."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    )
+    for number in range(pages):
+        page = pdf.add_blank_page(page_size=(200, 200))
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.obj.Contents = pdf.make_stream(f"BT /F1 12 Tf 20 100 Td ({word} {number}) Tj ET".encode())
+    pdf.save(path)
+    return path
+
+
+def test_a_part_is_closed_after_its_last_page_and_what_was_drawn_from_it_stays(tmp_path, monkeypatch):
+    """Binding holds a part open only until its last page is bound (engine/binding.py): a
+    40-variant set's keys held 128 parts open to the end. The pages and the forms drawn over
+    them keep their content after the parts they came from are closed."""
+    import pikepdf
+
+    from booklet.engine import binding
+
+    parts = {name: _part(tmp_path / f"{name}.pdf", 2, name) for name in ("first", "second", "over")}
+    events: list[str] = []
+    opening, closing = pikepdf.open, pikepdf.Pdf.close
+
+    def opened(path, *args, **kwargs):
+        if isinstance(path, Path):  # a part (the bound file is read from memory)
+            events.append(f"open {path.stem}")
+        return opening(path, *args, **kwargs)
+
+    def closed(pdf):
+        if pdf.filename.endswith(".pdf"):
+            events.append(f"close {Path(pdf.filename).stem}")
+        closing(pdf)
+
+    monkeypatch.setattr(pikepdf, "open", opened)
+    monkeypatch.setattr(pikepdf.Pdf, "close", closed)
+    pages = [
+        binding.Placed("first", 0, (("over", 0),)),
+        binding.Placed("first", 1),
+        binding.Placed("second", 0),
+        binding.Placed("second", 1, (("over", 1),)),
+    ]
+    data = binding.bind(pages, parts, "Bound")
+    assert events.index("close first") < events.index("open second")
+    assert events.index("close over") > events.index("open second")
+    assert sorted(e for e in events if e.startswith("close")) == ["close first", "close over", "close second"]
+    monkeypatch.undo()
+    document = pypdfium2.PdfDocument(data)
+    texts = [document[n].get_textpage().get_text_range() for n in range(len(document))]
+    assert [" ".join(text.split()) for text in texts] == ["first 0 over 0", "first 1", "second 0", "second 1 over 1"]

@@ -28,7 +28,7 @@ import pikepdf
 
 from ..choices import IMPOSITIONS
 from ..errors import BookletError
-from .structure import SourceTree, StructureWriter
+from .structure import SourceTree, StructureWriter, describe
 
 SHEET = (841.89, 595.28)
 """An A4 sheet turned landscape, in points: two A5 pages side by side."""
@@ -102,7 +102,8 @@ def _placed(source: pikepdf.Pdf, sides: list[tuple[int | None, int | None]]) -> 
                 elements[index] = structure.copy_page(tree, index, page, forms[index])
     for index in sorted(elements):
         structure.add(elements[index])
-    structure.finish(source)
+    describe(out, source)
+    structure.finish()
     buffer = io.BytesIO()
     out.save(
         buffer,

@@ -314,10 +314,9 @@ class StructureWriter:
             self.parents[self.key_of[element.page]][kid] = target  # type: ignore[index]
         target.kids.append(kid)
 
-    def finish(self, first: pikepdf.Pdf, title: str | None = None) -> None:
-        """Mark `out` as a tagged file does (marked, its language, its title shown, the metadata
-        (XMP) and output intent of `first`, retitled `title`), before it is saved; its tree is
-        added to the saved bytes by `written`."""
+    def finish(self, title: str | None = None) -> None:
+        """Mark `out` as a tagged file does (marked, its title shown, its metadata (`describe`)
+        retitled `title`), before it is saved; its tree is added to the saved bytes by `written`."""
         out = self.out
         self.root = out.make_indirect(Dictionary())  # a stand-in, replaced in the update
         out.Root.StructTreeRoot = self.root
@@ -326,7 +325,8 @@ class StructureWriter:
         for number, page in enumerate(out.pages):
             page.obj.Tabs = Name.S
             self.pages[page.obj.objgen] = number
-        describe(out, first, title)
+        if title is not None:
+            retitle(out, title)
 
     def written(self, data: bytes) -> bytes:
         """`data` (`out` as saved, after `finish`) with the structure tree added to it."""
@@ -596,21 +596,25 @@ def _update(data: bytes, objects: list[tuple[int, str]], size: int, ends: dict[s
     return bytes(out)
 
 
-def describe(out: pikepdf.Pdf, first: pikepdf.Pdf, title: str | None = None) -> None:
-    """`out` described as `first` is (document information, language, metadata, output
-    intents), titled `title` if given."""
+def describe(out: pikepdf.Pdf, first: pikepdf.Pdf) -> None:
+    """`out` described as `first` is: document information, language, metadata (XMP), output
+    intents (a tagged file must say its language, a PDF/A file its colours)."""
     for key, value in first.docinfo.items():
         out.docinfo[key] = foreign(out, value)
-    if title is not None:
-        out.docinfo["/Title"] = title
     if "/Lang" in first.Root:
         out.Root.Lang = first.Root.Lang
     if "/OutputIntents" in first.Root:
         out.Root.OutputIntents = foreign(out, first.Root.OutputIntents)
     if "/Metadata" in first.Root:
-        xmp = first.Root.Metadata.read_bytes()
-        out.Root.Metadata = out.make_stream(_retitled(xmp, title) if title is not None else xmp)
+        out.Root.Metadata = out.make_stream(first.Root.Metadata.read_bytes())
         out.Root.Metadata.Type, out.Root.Metadata.Subtype = Name.Metadata, Name.XML
+
+
+def retitle(out: pikepdf.Pdf, title: str) -> None:
+    """`out` titled `title`, in its document information and its metadata, which must agree."""
+    out.docinfo["/Title"] = title
+    if "/Metadata" in out.Root:
+        out.Root.Metadata.write(_retitled(out.Root.Metadata.read_bytes(), title))
 
 
 def _retitled(xmp: bytes, title: str) -> bytes:
