@@ -19,8 +19,16 @@ content is now on, and at the form XObject it is now inside, where it is one:
 A part's tree comes as data beside its PDF (tagging.py's `taken_tree`: a PDF with its tree
 in it is heavier to open); a PDF's own tree is read where there is no such data (an imposed
 file's pages are a bound file's). The parent tree (which element each numbered content
-belongs to) is rebuilt for the new pages and forms, identifiers of header cells are made unique in the file, and links'
-annotations are left out with the links (neither binding nor imposition carries them).
+belongs to) is rebuilt for the new pages and forms, identifiers of header cells are made
+unique in the file, and links' annotations are left out with the links (neither binding nor
+imposition carries them).
+
+The new tree is data until the file is saved, and is then written after it as an
+incremental update (ISO 32000-1, 7.5.6): its elements as text in compressed object streams,
+a cross-reference stream, and the catalog's stand-in root replaced. Made one by one as qpdf
+objects, the 13,000 elements of 30 variants' keys took 0.4 s, and their memory grew with
+the set until it was saved. Readers see one file: qpdf reads the same tree from it as from
+the file it rewrites whole (tests/test_accessibility.py).
 """
 
 from __future__ import annotations
