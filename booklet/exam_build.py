@@ -42,7 +42,7 @@ from .exam_pages import (
     summative_name,
     teacher_context,
 )
-from .exam_units import FrontUnit, FurnitureUnit, Parts, VariantUnit, lay_out_unit
+from .exam_units import FrontUnit, FurnitureUnit, Parts, VariantUnit, lay_out_unit, sheet_head
 from .labels import Labels
 from .latin import latin_exam
 from .lesson_build import page_settings
@@ -111,13 +111,18 @@ def make_exam(
         FrontUnit(exam, answers, labels, folder, seed, named, part, current_paper(), current_variant())
         for part in range(grid_parts(answers))
     ]
+    heads = [
+        sheet_head(exam, derived[0], labels, answer_sheet, folder)
+        for answer_sheet in (False, True)[: 1 + answer_sheets]
+    ]
     units += [
         VariantUnit(
             exam, variant, labels, folder, answer_sheets, *_names(copies, variant), current_paper(), current_variant()
         )
         for variant in derived
     ]
-    steps = progress(len(units) + 1) if progress else None
+    steps = progress(len(units) + 1) if progress else None  # a step per variant and grid page, and the writing
+    units += heads
 
     with tempfile.TemporaryDirectory(prefix="booklet-") as staging:
         parts: dict[str, Path] = {}
@@ -272,10 +277,16 @@ _SHARED = {"key": "shared", "sheet": "shared", "answer-key": "answer-shared", "a
 """The part whose pages a document draws itself over (see `exam_units._painted_once`)."""
 
 
+_HEADS = {"sheet": "sheet-head", "answer-sheet": "answer-sheet-head"}
+"""The running header a pupil's document draws over its shared pages: one page for the set
+(`exam_units.sheet_head`)."""
+
+
 def _page(kind: str, index: int, page: int, stamp: tuple[tuple[str, int], ...] = ()) -> Placed:
     """Page `page` of variant `index`'s document `kind`, with `stamp` drawn over it."""
     if kind in _SHARED:
-        return Placed(f"{_SHARED[kind]}-{index}", page, ((f"{kind}-{index}", page), *stamp))
+        own = (_HEADS[kind], 0) if kind in _HEADS else (f"{kind}-{index}", page)
+        return Placed(f"{_SHARED[kind]}-{index}", page, (own, *stamp))
     return Placed(f"{kind}-{index}", page, stamp)
 
 

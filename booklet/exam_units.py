@@ -4,8 +4,9 @@ A unit is plain data (the exam, the variant, the labels, the pupils' names), so 
 out in any process (engine/workers.py): the build hands them to its workers and binds what
 they return (exam_build.py). A variant's key is laid out once and made into the parts its
 files are bound from (engine/painting.py): the pages its sheet and key share, the key's
-answers, the sheet's header and footer, the marking scheme, the answer sheet and its key,
-and the pages of pupils' names to stamp on each copy.
+answers and running header, the marking scheme, the answer sheet and its key, and the pages
+of pupils' names to stamp on each copy. The sheet's running header, the same for every
+variant, is a unit of its own, laid out once for the set.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine.painting import Field, answers_and_furniture, field, without_answers, without_furniture
+from .engine.painting import Field, answers_and_head, field, head_only, without_answers, without_furniture, without_head
 from .engine.tagging import marking_fields, taken_tree
 from .errors import BookletError
 from .exam import Grid, Variant
@@ -36,7 +37,7 @@ from .exam_pages import (
 from .labels import Labels
 from .lesson_build import PaginationMismatch
 from .model import Exam
-from .paper import on_paper, writing_as
+from .paper import current_paper, current_variant, on_paper, writing_as
 from .render import Layout, Renderer, current_renderer
 from .roster import Pupil
 
@@ -79,17 +80,22 @@ class FrontUnit:
 
 @dataclass(frozen=True)
 class FurnitureUnit:
-    """The running header and footer of the teacher's pages («Бет 2 / 8» over all of them),
-    laid out on empty pages to be drawn over them. It needs the grid's page count, so the
-    build adds it once the grid's units are done, for a worker to lay out among the variants
-    (engine/workers.py's `run_units`): after them all, it was a third of a second with every
-    worker idle."""
+    """A running header and footer laid out on empty pages, to be drawn over pages laid out
+    without them: the teacher's pages' («Бет 2 / 8» over all of them), or, `head` only, the
+    running header of the pupils' sheets (or answer sheets), one page that every page of every
+    variant draws (a sheet's footer is its key's, on the pages they share). The teacher's
+    needs the grid's page count, so the build adds it once the grid's units are done, for a
+    worker to lay out among the variants (engine/workers.py's `run_units`): after them all,
+    it was a third of a second with every worker idle."""
 
     html: str
     folder: Path
     what: str
     paper: str = "a4"
     pdf_variant: str = "pdf/ua-1"
+    name: str = "front-furniture"
+    """The part it makes (exam_build.py binds the parts by name)."""
+    head: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,12 +118,13 @@ def lay_out_unit(unit: VariantUnit | FrontUnit | FurnitureUnit) -> Parts:
 
 def _lay_out_unit(unit: VariantUnit | FrontUnit | FurnitureUnit, renderer: Renderer) -> Parts:
     if isinstance(unit, FurnitureUnit):
+        laid = renderer.lay_out(unit.html, unit.folder, unit.what)
+        if unit.head:
+            laid = laid.repainted([head_only(page) for page in laid.document.pages], laid.document.metadata.title)
         with marking_fields():  # its tree as data, as a variant's parts have theirs
-            furniture = renderer.render(unit.html, unit.folder, unit.what)
+            furniture = renderer.bind([laid], unit.what)
             tree = taken_tree()
-        return Parts(
-            {"front-furniture": furniture.pdf}, {"front-furniture": furniture.pages}, {"front-furniture": tree}
-        )
+        return Parts({unit.name: furniture.pdf}, {unit.name: furniture.pages}, {unit.name: tree})
     if isinstance(unit, FrontUnit):
         html = teacher_html(unit.exam, unit.grid, unit.labels, unit.seed, unit.named, unit.part)
         what = f"{unit.exam.id} grid {unit.part + 1}"
@@ -142,14 +149,14 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
     html = sheet_html(exam, unnamed, labels, qr, show_answers=True, answer_sheets=unit.answer_sheets, form=form)
     key = renderer.lay_out(html, folder, _what(exam, variant, "key"))
     context = sheet_context(exam, unnamed, labels, qr, False, unit.answer_sheets)
-    laid = _painted_once(renderer, key, context, folder, "")
+    laid = _painted_once(key, context, "")
     check_exam_pagination(variant, laid["shared"], key)
     fields = [field(key.document.pages[0], "field", "name")]
     forms = [field(key.document.pages[0], "field", "form")]
     qr_field = None
     if unit.answer_sheets:
         answer_key, context = lay_out_answer_sheet(exam, variant, labels, renderer, folder, form)
-        laid |= _painted_once(renderer, answer_key, context, folder, "answer-")
+        laid |= _painted_once(answer_key, context, "answer-")
         fields.append(field(answer_key.document.pages[0], "field", "name"))
         forms.append(field(answer_key.document.pages[0], "field", "form"))
         qr_field = field(answer_key.document.pages[0], "exam-qr")
@@ -178,7 +185,13 @@ def lay_out_variant(unit: VariantUnit, renderer: Renderer) -> Parts:
         with marking_fields(in_order=kind in _ANSWERED):
             files[kind] = renderer.bind([layout], _what(exam, variant, kind)).pdf
             trees[kind] = taken_tree()
-    return Parts(files, {kind: layout.pages for kind, layout in laid.items()}, trees)
+    pages = {kind: layout.pages for kind, layout in laid.items()}
+    pages |= {
+        kind: pages[shared]
+        for kind, shared in (("sheet", "shared"), ("answer-sheet", "answer-shared"))
+        if shared in pages
+    }
+    return Parts(files, pages, trees)
 
 
 def lay_out_answer_sheet(
@@ -215,23 +228,34 @@ def _stamps(
     return stamps
 
 
-def _painted_once(renderer: Renderer, key: Layout, context: dict, folder: Path, prefix: str) -> dict[str, Layout]:
-    """A key's pages as three parts that bind into the key and its sheet with nothing painted
-    twice (engine/painting.py): `shared`, the pages without the answers and without running
-    header and footer; `key`, the answers and the key's header and footer, to draw over them;
-    `sheet`, the sheet's own header and footer («Бет 2 / 3» of the sheet), laid out on empty
-    pages, to draw over them instead."""
-    furniture = renderer.lay_out(furniture_html(context, key.pages), folder, "furniture")
+def _painted_once(key: Layout, context: dict, prefix: str) -> dict[str, Layout]:
+    """A key's pages as two parts that bind into the key and its sheet with nothing painted
+    twice (engine/painting.py): `shared`, the pages without the answers and without the
+    running header, with the footer («Бет 2 / 3», the variant's note: the same on both);
+    `key`, the answers and the key's running header, to draw over them. The sheet draws its
+    own running header over them instead (`sheet_head`)."""
     pages = key.document.pages
     return {
-        f"{prefix}shared": key.repainted(
-            [without_furniture(without_answers(page)) for page in pages], context["doc_title"]
-        ),
-        f"{prefix}key": key.repainted(
-            [answers_and_furniture(page) for page in pages], key.document.metadata.title or ""
-        ),
-        f"{prefix}sheet": furniture,
+        f"{prefix}shared": key.repainted([without_head(without_answers(page)) for page in pages], context["doc_title"]),
+        f"{prefix}key": key.repainted([answers_and_head(page) for page in pages], key.document.metadata.title or ""),
     }
+
+
+def sheet_head(exam: Exam, variant: Variant, labels: Labels, answer_sheet: bool, folder: Path) -> FurnitureUnit:
+    """The running header of every pupil's sheet (`answer_sheet`: answer sheet) of the set:
+    its title and kind, which no variant changes; laid out once, on one page, and drawn over
+    every page of every variant. `variant` is any of them: only its footer would differ,
+    and the footer is left out (each variant's shared pages carry their own)."""
+    qr, unnamed = (answer_sheet_qr if answer_sheet else qr_code)(exam, variant), Copy(variant)
+    context = (
+        answer_sheet_context(exam, unnamed, labels, qr, False)
+        if answer_sheet
+        else sheet_context(exam, unnamed, labels, qr, False)
+    )
+    name = "answer-sheet-head" if answer_sheet else "sheet-head"
+    return FurnitureUnit(
+        furniture_html(context, 1), folder, f"{exam.id} {name}", current_paper(), current_variant(), name, head=True
+    )
 
 
 _ANSWERED = {"shared", "key", "answer-shared", "answer-key"}

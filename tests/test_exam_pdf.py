@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pytest
 from click.testing import CliRunner
 
@@ -262,6 +263,28 @@ def test_sheets_draw_no_answer_and_keys_paginate_like_them(class_set):
         for sheet_page, key_page in zip(pages, key_pages, strict=True):
             headings = re.findall(r"\d+-тапсырма", sheets.pages[sheet_page])
             assert headings == re.findall(r"\d+-тапсырма", keys.pages[key_page])
+
+
+def test_every_page_of_a_copy_has_the_one_running_header_of_the_set_and_its_own_footer(class_set):
+    """A pupil's running header (the exam's title and the document's kind) is the same on every
+    page of every variant: it is laid out once, and every page of the file draws that one form;
+    the footer («Бет 2 / 4», the variant's note) comes with each variant's own pages. The
+    key's pages keep the key's header."""
+    paths = {printout.kind: printout.path for printout in class_set.made.printouts}
+    for kind, label in (("sheets", "Бөлім бойынша жиынтық бағалау"), ("answer-sheets", "Жауап парағы")):
+        with pikepdf.open(paths[kind]) as pdf:
+            drawn = [{form.objgen for form in page.Resources.XObject.values()} for page in pdf.pages]
+        assert len(set.intersection(*drawn)) == 1, kind
+        text = class_set.files[kind]
+        for copy in _copies(text):
+            note = _note(text.pages[copy[0]])
+            for number, index in enumerate(copy, start=1):
+                page = text.pages[index]
+                assert page.split("\n", 1)[0] == f"Қазақстандағы индустрияландыру {label}"
+                assert f"Бет {number} / {len(copy)}" in page and _note(page) == note
+    keys = class_set.files["keys"]
+    for pages in _keys_by_variant(class_set).values():
+        assert all(keys.pages[index].split("\n", 1)[0].endswith("Жауап кілті") for index in pages)
 
 
 # --- points, rubric, grid -----------------------------------------------------------------------------

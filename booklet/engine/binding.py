@@ -3,10 +3,10 @@
 Work units write their documents as small PDFs (a variant's sheet, its key, a page of pupils'
 names). A class set's sheets file is those parts' pages in class-list order: each pupil's
 copy is its variant's pages, with the page of the pupil's name drawn over the first one; a
-variant's key and sheet are the same shared pages with the key's answers, or the sheet's
-running header, drawn over each. The pages of a variant are shared by every copy of it:
-their content is stored once, whatever the number of pupils, and a copy costs a page
-dictionary and its name.
+variant's key and sheet are the same shared pages with the key's answers and header, or the
+sheet's running header (one page for the whole set), drawn over each. The pages of a variant
+are shared by every copy of it: their content is stored once, whatever the number of
+pupils, and a copy costs a page dictionary and its name.
 
 pikepdf (qpdf) does the joining; every face's glyphs from all the parts are merged into one
 embedded font program (fonts.py), the parts' structure trees into one (structure.py), so the

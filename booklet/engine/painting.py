@@ -11,10 +11,12 @@ so the sheet is the key's laid-out pages with two things changed before painting
   of empty pages that carries the sheet's strings.
 
 An exam's sheet and key go one step further, so that not even the painting is done twice:
-the pages they share (everything but the answers and the running header and footer) are
-painted once, and each draws only what is its own over them (`answers_and_furniture` for the
-key, the furniture pages for the sheet), joined as form XObjects when bound (binding.py); the
-key's answers join the structure elements of their questions there (structure.py).
+the pages they share (everything but the answers and the running header: the footer, «Бет 2
+/ 3» and the variant's note, is the sheet's and the key's alike) are painted once, and each
+draws only what is its own over them (`answers_and_head` for the key; for the sheet, its
+running header, the same on every page of every variant, laid out once for the set), joined
+as form XObjects when bound (binding.py); the key's answers join the structure elements of
+their questions there (structure.py).
 Painting is over a quarter of what a variant costs; every page comes out identical (compared at 100 dpi).
 
 Nothing is laid out again and nothing moves: every box keeps the position the one layout gave
@@ -82,18 +84,45 @@ def without_furniture(page: Any) -> Any:
     return with_page_box(page, new)
 
 
-def answers_and_furniture(page: Any) -> Any:
-    """What the key adds to its sheet's pages: the answers and the key's running header and
-    footer, in their places, with nothing else painted. Drawn over the shared page, it makes
-    the key; the boxes that hold an answer (a line, a cell, a table) are kept as hollow copies,
-    with no background and no border, so nothing under the answers is painted twice."""
+RUNNING_HEAD = frozenset({"@top-left-corner", "@top-left", "@top-center", "@top-right", "@top-right-corner"})
+"""The margin boxes of the running header (templates/booklet.css): the document's title and
+kind, the same on every page, which differ between a sheet and its key. The footer's boxes
+(«Бет 2 / 3», the variant's note) are the same on both."""
+
+
+def is_head(box: Box) -> bool:
+    return isinstance(box, MarginBox) and box.at_keyword in RUNNING_HEAD
+
+
+def without_head(page: Any) -> Any:
+    """`page` without its running header, its footer kept: the part an exam's sheet and key share."""
+    box = page._page_box
+    new = box.copy()
+    new.children = tuple(child for child in box.children if not is_head(child))
+    return with_page_box(page, new)
+
+
+def head_only(page: Any) -> Any:
+    """`page` with its running header alone: what a sheet draws over the pages it shares with
+    its key (the same header on every page, so one page of it serves them all)."""
+    box = page._page_box
+    new = box.copy()
+    new.children = tuple(child for child in box.children if is_head(child) or not isinstance(child, MarginBox))
+    return with_page_box(page, new)
+
+
+def answers_and_head(page: Any) -> Any:
+    """What the key adds to its sheet's pages: the answers and the key's running header, in
+    their places, with nothing else painted. Drawn over the shared page, it makes the key; the
+    boxes that hold an answer (a line, a cell, a table) are kept as hollow copies, with no
+    background and no border, so nothing under the answers is painted twice."""
     box = page._page_box
     new = _hollow(box)
     new.canvas_background = None
     new.children = tuple(
-        child if isinstance(child, MarginBox) else kept
+        child if is_head(child) else kept
         for child in box.children
-        if isinstance(child, MarginBox) or (kept := _answers_in(child)) is not None
+        if is_head(child) or (not isinstance(child, MarginBox) and (kept := _answers_in(child)) is not None)
     )
     return with_page_box(page, new)
 
