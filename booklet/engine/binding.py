@@ -17,7 +17,6 @@ to its last, so memory holds the parts in hand, not the whole set's.
 
 from __future__ import annotations
 
-import io
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -97,8 +96,8 @@ def _bound(
     out = pikepdf.new()
     drawn = _Overlays(out, part)
     structure = StructureWriter(out)
-    first: dict[str, object] = {}
-    """What the bound file is described as: the first part's document information and metadata."""
+    version: str | None = None
+    """The first part's PDF version; the bound file is described as that part is (`describe`)."""
     runs: list[tuple[str, dict[int, int]]] = []
     """Each stretch of consecutive pages from one part: the part, and its page -> bound page."""
     marks: dict[int, list[pikepdf.OutlineItem]] = {}
@@ -109,8 +108,8 @@ def _bound(
             out.add_blank_page(page_size=(float(size[2]) - float(size[0]), float(size[3]) - float(size[1])))
             continue
         source = part(place.part)
-        if not first:
-            first = {"version": source.pdf_version}
+        if version is None:
+            version = source.pdf_version
             describe(out, source)
         out.pages.append(_fresh_page(out, source.pages[place.page]))
         if not runs or runs[-1][0] != place.part or place.page in runs[-1][1]:
@@ -131,21 +130,13 @@ def _bound(
                         marks[run] = _marks_of(opened[name], placed)
                 opened.pop(name).close()
                 trees.pop(name, None)
-    if first:
+    if version is not None:
         structure.finish(title)
         with out.open_outline() as outline:
             for run in range(len(runs)):
                 outline.root.extend(marks.get(run, []))
     embed_fonts_once(out)  # each part has its own subsets of the same faces: one of each
-    buffer = io.BytesIO()
-    out.save(
-        buffer,
-        deterministic_id=True,
-        compress_streams=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        min_version=first.get("version", ""),  # type: ignore[arg-type]
-    )
-    return structure.written(buffer.getvalue())
+    return structure.saved(version or "")
 
 
 def _fresh_page(out: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Page:

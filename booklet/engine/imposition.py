@@ -104,15 +104,7 @@ def _placed(source: pikepdf.Pdf, sides: list[tuple[int | None, int | None]]) -> 
         structure.add(elements[index])
     describe(out, source)
     structure.finish()
-    buffer = io.BytesIO()
-    out.save(
-        buffer,
-        deterministic_id=True,
-        compress_streams=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        min_version=source.pdf_version,
-    )
-    return structure.written(buffer.getvalue())
+    return structure.saved(source.pdf_version)
 
 
 def _placement(page: pikepdf.Page, x: float, width: float, height: float, name: str) -> bytes:

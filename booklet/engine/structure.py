@@ -336,6 +336,19 @@ class StructureWriter:
         if title is not None:
             retitle(out, title)
 
+    def saved(self, version: str = "") -> bytes:
+        """`out` as saved after `finish` (with a deterministic identifier, so the same pages
+        give the same bytes; at least PDF `version`), with the structure tree added to it."""
+        buffer = io.BytesIO()
+        self.out.save(
+            buffer,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            min_version=version,
+        )
+        return self.written(buffer.getvalue())
+
     def written(self, data: bytes) -> bytes:
         """`data` (`out` as saved, after `finish`) with the structure tree added to it."""
         if self.root is None:
