@@ -5,6 +5,9 @@ half of which side (by the «Бет n / N» each page prints), blank padding, wh
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -152,3 +155,27 @@ def test_single_sided_book_has_no_blank_versos(renderer):
     assert any(not text.strip() for text in both.pages)
     assert all(text.strip() for text in single.pages)
     assert len(single.pages) == len(both.pages) - sum(not text.strip() for text in both.pages)
+
+
+def test_the_same_file_is_imposed_into_the_same_bytes_whatever_the_string_hashing(a5_lesson, tmp_path):
+    """An imposed file's structure tree is read from the file imposed, whose elements carry
+    several attributes (a header cell its ID and its table attributes): they are written in one
+    order, not in the order of a set of their names, which changes with each process's hash seed."""
+    source = tmp_path / "worksheet.pdf"
+    source.write_bytes(a5_lesson["worksheet"])
+    script = (
+        "import sys; from pathlib import Path; from booklet.engine.imposition import impose; "
+        "sys.stdout.buffer.write(impose(Path(sys.argv[1]).read_bytes(), 'booklet')[0])"
+    )
+    imposed = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(source)],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]
+    with pikepdf.open(io.BytesIO(a5_lesson["worksheet"])) as pdf:
+        assert any("/ID" in e and "/A" in e for e in pdf.objects if isinstance(e, pikepdf.Dictionary))
+    assert imposed[0] == imposed[1] == imposed[2]

@@ -94,7 +94,9 @@ def _element(element: Dictionary) -> Element:
             kids.append(("mcr", int(kid.MCID), kid.get("/Stm")) if "/Stm" in kid else int(kid.MCID))
         elif kind != Name.OBJR:  # an annotation (a link's) is not carried over
             kids.append(_element(kid))
-    attributes = {key[1:]: _plainly(element[key]) for key in element.keys() if key[1:] in KEPT}  # noqa: SIM118
+    # in KEPT's order, as a part's tree data has them: pikepdf gives a dictionary's keys as a
+    # set, whose order changes with Python's string hashing, and so did the bytes written
+    attributes = {key: _plainly(element["/" + key]) for key in KEPT if "/" + key in element}
     field, place = element.get(FIELD), element.get(ORDER)
     return (str(element.S), attributes, str(field) if field is not None else None, place, kids)
 
